@@ -1,0 +1,128 @@
+"""Taskopticon: a community site run by and for micro-workers."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, current_app, flash, jsonify, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from community.config import build_config
+from community.core.database import init_database
+from community.core.errors import DomainError
+from community.core.formatting import register_filters
+from community.core.security import add_security_headers
+from community.core.views import show_refusal_on_form
+from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    if config and config.get("INSTANCE_PATH"):
+        app.instance_path = config["INSTANCE_PATH"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(build_config(app.instance_path))
+    app.config.update(config or {})
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=app.config["REMEMBER_COOKIE_DURATION_DAYS"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    register_filters(app)
+    app.context_processor(lambda: {"current_locale": str(get_locale())})
+    app.after_request(add_security_headers)
+
+    from community.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        init_database(app, db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "community" / "translations"))
+    limiter.init_app(app)
+
+    from community.accounts.service import load_by_session_token
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_by_session_token)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from community.accounts.views import bp as accounts
+    from community.catalog.views import bp as catalog
+    from community.pages.views import bp as pages
+    from community.reviews.views import bp as reviews
+
+    for blueprint in (pages, accounts, catalog, reviews):
+        app.register_blueprint(blueprint)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error={"status": error.status_code, "message": error.message}), error.status_code
+        shown = show_refusal_on_form(error)
+        flash(error.message, "error")
+        if shown is not None:
+            return shown
+        return render_template("errors/error.html", status=error.status_code, message=error.message), error.status_code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = _("This form had expired. Please go back, reload the page and send it again.")
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {
+            400: _("The request could not be understood. Please go back and try again."),
+            403: _("You are not allowed to do this."),
+            404: _("This page does not exist, or no longer does."),
+            405: _("This address does not accept this kind of request."),
+            413: _("What you sent is too large. Please send something smaller."),
+            429: _("Too many requests in a short time. Please wait a minute and try again."),
+        }
+        message = messages.get(error.code, _("Something went wrong. Please try again."))
+        if _wants_json():
+            return jsonify(error={"status": error.code, "message": message}), error.code
+        return render_template("errors/error.html", status=error.code, message=message), error.code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        message = _("Something went wrong on our side. Nothing you typed was lost: go back and try again.")
+        return render_template("errors/error.html", status=500, message=message), 500

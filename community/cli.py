@@ -1,0 +1,60 @@
+"""Operations commands: flask --app wsgi <command>."""
+
+import getpass
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from community.accounts import service as accounts
+from community.accounts.models import Role, User
+from community.catalog import service as catalog
+from community.catalog.models import Platform, Requester
+from community.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--password", envvar="ADMIN_PASSWORD", help="Asked for when not given.")
+    def create_admin(username: str, password: str | None):
+        """Create an admin account, or make an existing member an admin."""
+        user = accounts.find_by_username(username)
+        if user is None:
+            password = password or getpass.getpass("Password: ")
+            user = accounts.register(accounts.Registration(username, password), role=Role.ADMIN)
+            click.echo(f"Admin {user.username} created.")
+        else:
+            accounts.set_role(user, Role.ADMIN)
+            click.echo(f"{user.username} is now an admin.")
+
+    @app.cli.command("load-platforms")
+    def load_platforms():
+        """Insert or refresh the shipped starter list of platforms."""
+        added = catalog.load_starter_platforms()
+        click.echo(f"{added} platforms added; the starter list is up to date.")
+
+    @app.cli.command("demo-data")
+    @click.option("--seed", default=2026, show_default=True)
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has members.")
+    def demo_data(seed: int, if_empty: bool):
+        """Load believable demo data (reproducible from the seed)."""
+        from community.demo import load_demo_data
+
+        if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+            click.echo("The database already has members: no demo data loaded.")
+            return
+        load_demo_data(seed)
+
+    @app.cli.command("refresh-stats")
+    def refresh_stats():
+        """Recompute every stored review figure (run daily: the last-90-days figures age)."""
+        from community.reviews import aggregates
+
+        targets = list(db.session.scalars(select(Platform))) + list(
+            db.session.scalars(select(Requester).where(Requester.reviewer_count > 0))
+        )
+        with click.progressbar(targets, label="Refreshing figures") as bar:
+            for target in bar:
+                aggregates.refresh(target)
+        db.session.commit()

@@ -1,0 +1,85 @@
+"""One configuration, read from the environment. Every tunable rule lives here."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    https = _env_bool("COOKIE_SECURE", False)
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'taskopticon.db'}"
+        ),
+        "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Requests: bodies larger than this are refused with 413 before they are read.
+        "MAX_CONTENT_LENGTH": _env_int("REQUEST_MAX_BYTES", 12 * 1024 * 1024),
+        # Cookies: Secure is switched on by COOKIE_SECURE=1 when the site is served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_DURATION_DAYS": _env_int("REMEMBER_COOKIE_DURATION_DAYS", 30),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ["en", "fr"],
+        # Accounts and trust levels.
+        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_MINUTES": _env_int("LOGIN_LOCKOUT_MINUTES", 15),
+        "PASSWORD_MIN_CHARS": 10,
+        "TRUST_TL1_MIN_DAYS": _env_int("TRUST_TL1_MIN_DAYS", 3),
+        "TRUST_TL1_MIN_CONTRIBUTIONS": _env_int("TRUST_TL1_MIN_CONTRIBUTIONS", 3),
+        "TRUST_TL2_MIN_DAYS": _env_int("TRUST_TL2_MIN_DAYS", 30),
+        "TRUST_TL2_MIN_CONTRIBUTIONS": _env_int("TRUST_TL2_MIN_CONTRIBUTIONS", 20),
+        "TRUST_TL2_CLEAN_DAYS": _env_int("TRUST_TL2_CLEAN_DAYS", 90),
+        # Daily write quotas per trust level (TL0, TL1, TL2); moderators use the TL2 figure.
+        "DAILY_QUOTAS": {
+            "review": (5, 30, 100),
+            "platform": (0, 5, 20),
+        },
+        # Short bursts, per account, by trust level (Flask-Limiter syntax).
+        "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
+        "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "5/hour"),
+        # Reviews and aggregates.
+        "REVIEW_BODY_MIN_CHARS": 40,
+        "REVIEW_BODY_MAX_CHARS": 10_000,
+        "RANKING_PRIOR_MEAN": 3.0,
+        "RANKING_PRIOR_WEIGHT": 5,
+        "STATS_RECENT_DAYS": 90,
+        "PAGE_SIZE": 20,
+    }

@@ -1,0 +1,1 @@
+"""Building blocks every feature may use. Nothing here imports a feature package."""

@@ -1,0 +1,49 @@
+"""Dates, numbers and money in the reader's locale, as Jinja filters."""
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import gettext as _
+
+from community.core.money import to_decimal
+
+
+def money(minor: int | None, currency: str | None) -> str:
+    if minor is None or not currency:
+        return "—"
+    return format_currency(to_decimal(minor, currency), currency)
+
+
+def hourly(minor: int | None, currency: str | None) -> str:
+    if minor is None or not currency:
+        return "—"
+    return _("%(amount)s/h", amount=money(minor, currency))
+
+
+def number(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0")
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return format_percent(value, format="#,##0%")
+
+
+def date(value: datetime | None) -> str:
+    return format_date(value, "medium") if value else ""
+
+
+def timestamp(value: datetime | None) -> str:
+    return format_datetime(value, "medium") if value else ""
+
+
+def register_filters(app: Flask) -> None:
+    for name, function in {
+        "money": money, "hourly": hourly, "number": number, "percent": percent,
+        "date": date, "timestamp": timestamp,
+    }.items():
+        app.add_template_filter(function, name)

@@ -1,0 +1,41 @@
+"""Write limits by trust level: daily quotas (counted from the database) and short bursts."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from community.core.errors import RateLimited
+
+
+def _level_index(user) -> int:
+    return 2 if user.is_moderator else min(user.trust_level, 2)
+
+
+def daily_quota(user, action: str) -> int:
+    return current_app.config["DAILY_QUOTAS"][action][_level_index(user)]
+
+
+def check_daily_quota(user, action: str, used_today: int) -> None:
+    """Raise RateLimited when `user` already did `action` as often as their trust level allows today."""
+    quota = daily_quota(user, action)
+    if used_today >= quota:
+        if quota == 0:
+            raise RateLimited(_("Your account is too new for this. It will be unlocked after a few days of participation."))
+        raise RateLimited(
+            _("You have reached today's limit (%(quota)d) for this. Please come back tomorrow.", quota=quota)
+        )
+
+
+def write_burst_limit() -> str:
+    """Flask-Limiter limit string for the current member's writes, by trust level."""
+    limits = current_app.config["WRITE_BURST_LIMITS"]
+    if not current_user.is_authenticated:
+        return limits[0]
+    return limits[_level_index(current_user)]
+
+
+def member_key() -> str:
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return f"ip:{get_remote_address()}"

@@ -1,0 +1,31 @@
+"""Small helpers shared by every feature's views."""
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from flask import g, request
+
+from community.core.errors import DomainError
+
+
+def on_refusal(render: Callable[[], str]) -> None:
+    """Tell the DomainError handler how to show this form again, with what the member typed."""
+    g.form_page = render
+
+
+def show_refusal_on_form(error: DomainError):
+    """The response for a refused form post, or None when the view registered no form page."""
+    render = g.get("form_page")
+    if render is None or request.method != "POST":
+        return None
+    return render(), error.status_code
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: `next=` must never send a member to another site."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target

@@ -1,0 +1,46 @@
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from community.catalog import service as catalog
+from community.reviews import service as reviews
+from community.reviews.fairpay import minimum_wages
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "pages/home.html",
+        recent_requesters=reviews.recently_reviewed_requesters(),
+        top_platforms=catalog.list_platforms("most_reviewed", 1, 8).items,
+    )
+
+
+@bp.get("/check")
+def check():
+    """The home page's "Check an app or platform" box."""
+    text = (request.args.get("q") or "").strip()[:120]
+    found = catalog.find_platforms(text) if text else []
+    if len(found) == 1:
+        return redirect(url_for("catalog.platform", slug=found[0].slug))
+    return render_template("pages/check.html", query=text, found=found)
+
+
+@bp.get("/rules")
+def rules():
+    return render_template("pages/rules.html")
+
+
+@bp.get("/fair-pay")
+def fair_pay():
+    return render_template("pages/fair_pay.html", wages=sorted(minimum_wages().values(), key=lambda w: w.country))
+
+
+@bp.get("/health")
+def health():
+    from sqlalchemy import text
+
+    from community.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

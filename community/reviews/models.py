@@ -1,0 +1,87 @@
+"""Reviews of requesters and platforms, and the kept history of their edits."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.catalog.models import Platform, Requester
+from community.core.content import ContentMixin
+from community.core.database import utcnow
+from community.extensions import db
+from community.reviews import pay
+
+
+class Outcome(enum.StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PENDING = "pending"
+    NEVER_PAID = "never_paid"
+    RETURNED = "returned"
+
+
+class Review(ContentMixin, db.Model):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("requesters.id"))  # None: reviews the platform
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    score_pay: Mapped[int] = mapped_column(SmallInteger)
+    score_fairness: Mapped[int] = mapped_column(SmallInteger)
+    score_communication: Mapped[int] = mapped_column(SmallInteger)
+    task_title: Mapped[str | None] = mapped_column(String(200))
+    reward_minor: Mapped[int | None]
+    bonus_minor: Mapped[int | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    minutes: Mapped[int | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    hourly_minor: Mapped[int | None]  # effective hourly pay in `currency`, unpaid time included
+    hourly_usd_cents: Mapped[int | None]
+    days_to_paid: Mapped[int | None]
+    estimate_honest: Mapped[bool | None]
+    would_work_again: Mapped[bool | None]
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # The author's latest visible review of this target: the only one of theirs that counts.
+    is_current: Mapped[bool] = mapped_column(default=True)
+    reviewer_country: Mapped[str | None] = mapped_column(String(2))
+    below_minimum_wage: Mapped[bool | None]
+    submission_key: Mapped[str] = mapped_column(String(64))
+    edited_at: Mapped[datetime | None]
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+    platform: Mapped[Platform] = relationship()
+    requester: Mapped[Requester | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("author_id", "submission_key"),
+        Index("ix_reviews_requester_visible_created", "requester_id", "visibility", "created_at"),
+        Index("ix_reviews_platform_target_visible_created", "platform_id", "requester_id", "visibility", "created_at"),
+        Index("ix_reviews_requester_counted", "requester_id", "is_current", "visibility"),
+        Index("ix_reviews_author_created", "author_id", "created_at"),
+        Index("ix_reviews_author_outcome", "author_id", "outcome"),
+        Index("ix_reviews_visible_created", "visibility", "created_at"),
+    )
+
+    @property
+    def is_platform_review(self) -> bool:
+        return self.requester_id is None
+
+    @property
+    def received_minor(self) -> int | None:
+        return pay.received(self.outcome, self.reward_minor, self.bonus_minor)
+
+
+class ReviewRevision(db.Model):
+    """The review as it was before an edit."""
+
+    __tablename__ = "review_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    snapshot: Mapped[dict] = mapped_column(JSON)

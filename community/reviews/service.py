@@ -1,0 +1,206 @@
+"""Review rules: submit once, edit with history, withdraw, and keep the target's figures in step."""
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts import service as accounts
+from community.catalog.models import Platform, Requester
+from community.core.content import Visibility
+from community.core.database import utcnow
+from community.core.errors import NotFound, PermissionDenied
+from community.core.limits import check_daily_quota
+from community.core.markup import render_markdown
+from community.core.money import to_usd_cents
+from community.core.pagination import Page, paginate
+from community.extensions import db
+from community.reviews import aggregates, fairpay, pay, permissions
+from community.reviews.models import Outcome, Review, ReviewRevision
+
+EDITABLE_FIELDS = (
+    "score_pay", "score_fairness", "score_communication", "task_title", "reward_minor", "bonus_minor",
+    "currency", "minutes", "outcome", "days_to_paid", "estimate_honest", "would_work_again", "body",
+    "anonymous",
+)
+REVIEW_SORTS = ("newest", "oldest")
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    score_pay: int
+    score_fairness: int
+    score_communication: int
+    body: str
+    anonymous: bool = False
+    task_title: str | None = None
+    reward_minor: int | None = None
+    bonus_minor: int | None = None
+    currency: str | None = None
+    minutes: int | None = None
+    outcome: str | None = None
+    days_to_paid: int | None = None
+    estimate_honest: bool | None = None
+    would_work_again: bool | None = None
+
+
+def get_review_or_404(review_id: int) -> Review:
+    review = db.session.get(Review, review_id)
+    if review is None or review.visibility == Visibility.DELETED:
+        raise NotFound(_("This review does not exist or was withdrawn."))
+    return review
+
+
+def target_of(review: Review) -> Platform | Requester:
+    return review.requester if review.requester_id else review.platform
+
+
+def reviews_written_today(user) -> int:
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(
+        select(func.count()).select_from(Review).where(Review.author_id == user.id, Review.created_at >= since)
+    )
+
+
+def _apply(review: Review, data: ReviewData, author) -> None:
+    for field in EDITABLE_FIELDS:
+        setattr(review, field, getattr(data, field))
+    review.task_title = (data.task_title or "").strip() or None
+    review.body_html = render_markdown(data.body)
+    review.hourly_minor = pay.effective_hourly(review.received_minor, review.minutes)
+    review.hourly_usd_cents = (
+        to_usd_cents(review.hourly_minor, review.currency) if review.hourly_minor is not None else None
+    )
+    review.reviewer_country = author.country if author else None
+    review.below_minimum_wage = fairpay.is_below_minimum_wage(review.hourly_usd_cents, review.reviewer_country)
+
+
+def _refresh_current(author_id: int | None, platform_id: int, requester_id: int | None) -> None:
+    """Only the author's latest visible review of a target counts in its figures."""
+    if author_id is None:
+        return
+    same_target = (
+        (Review.author_id == author_id)
+        & (Review.platform_id == platform_id)
+        & (Review.requester_id == requester_id if requester_id else Review.requester_id.is_(None))
+    )
+    db.session.flush()
+    latest = db.session.scalar(
+        select(Review.id).where(same_target, Review.visibility == Visibility.VISIBLE)
+        .order_by(Review.created_at.desc(), Review.id.desc()).limit(1)
+    )
+    db.session.execute(
+        update(Review).where(same_target).values(is_current=(Review.id == latest) if latest else False)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def refresh_target(review: Review) -> None:
+    """Recount after any change of `review` (content or visibility). The caller commits."""
+    _refresh_current(review.author_id, review.platform_id, review.requester_id)
+    aggregates.refresh(target_of(review))
+
+
+def submit_review(author, target: Platform | Requester, data: ReviewData, submission_key: str) -> Review:
+    """Publish a review. The same form sent twice (same submission key) gives back the first review."""
+    existing = db.session.scalar(
+        select(Review).where(Review.author_id == author.id, Review.submission_key == submission_key)
+    )
+    if existing is not None:
+        return existing
+    check_daily_quota(author, "review", reviews_written_today(author))
+    review = Review(author_id=author.id, submission_key=submission_key)
+    if isinstance(target, Requester):
+        review.platform_id, review.requester_id = target.platform_id, target.id
+    else:
+        review.platform_id, review.requester_id = target.id, None
+    _apply(review, data, author)
+    try:
+        with db.session.begin_nested():
+            db.session.add(review)
+    except IntegrityError:  # the same form, sent twice at the same moment
+        return db.session.scalar(
+            select(Review).where(Review.author_id == author.id, Review.submission_key == submission_key)
+        )
+    refresh_target(review)
+    accounts.count_contribution(author, +1)
+    db.session.commit()
+    return review
+
+
+def _snapshot(review: Review) -> dict:
+    return {field: getattr(review, field) for field in EDITABLE_FIELDS}
+
+
+def edit_review(editor, review: Review, data: ReviewData) -> Review:
+    if not permissions.can_edit(editor, review):
+        raise PermissionDenied(_("Only the author can edit this review."))
+    if _snapshot(review) == asdict(data):
+        return review
+    db.session.add(ReviewRevision(review_id=review.id, editor_id=editor.id, snapshot=_snapshot(review)))
+    _apply(review, data, editor)
+    review.edited_at = utcnow()
+    refresh_target(review)
+    db.session.commit()
+    return review
+
+
+def withdraw_review(user, review: Review) -> None:
+    if not permissions.can_withdraw(user, review):
+        raise PermissionDenied(_("Only the author can withdraw this review."))
+    review.visibility = Visibility.DELETED
+    review.hidden_reason = "withdrawn"
+    refresh_target(review)
+    accounts.count_contribution(user, -1)
+    db.session.commit()
+
+
+def history(user, review: Review) -> list[ReviewRevision]:
+    if not permissions.can_see_history(user, review):
+        raise PermissionDenied(_("Only the author and moderators can see the history of a review."))
+    return list(db.session.scalars(
+        select(ReviewRevision).where(ReviewRevision.review_id == review.id).order_by(ReviewRevision.created_at.desc())
+    ))
+
+
+def reviews_of(target: Platform | Requester, sort: str, page: int, per_page: int) -> Page[Review]:
+    query = select(Review).where(Review.visibility == Visibility.VISIBLE)
+    if isinstance(target, Requester):
+        query = query.where(Review.requester_id == target.id)
+    else:
+        query = query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
+    order = Review.created_at.asc() if sort == "oldest" else Review.created_at.desc()
+    return paginate(db.session, query.order_by(order, Review.id), page, per_page, total=None)
+
+
+def reviews_by(author, page: int, per_page: int) -> Page[Review]:
+    query = (
+        select(Review).where(Review.author_id == author.id, Review.visibility != Visibility.DELETED)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+    )
+    return paginate(db.session, query, page, per_page)
+
+
+def waiting_for_outcome(author) -> list[Review]:
+    return list(db.session.scalars(
+        select(Review).where(Review.author_id == author.id, Review.outcome == Outcome.PENDING,
+                             Review.visibility != Visibility.DELETED)
+        .order_by(Review.created_at.asc()).limit(100)
+    ))
+
+
+def public_review_count(author) -> int:
+    """Signed reviews only: counting anonymous ones on a profile would help unmask them."""
+    return db.session.scalar(
+        select(func.count()).select_from(Review).where(
+            Review.author_id == author.id, Review.anonymous.is_(False), Review.visibility == Visibility.VISIBLE)
+    )
+
+
+def recently_reviewed_requesters(limit: int = 8) -> list[Requester]:
+    return list(db.session.scalars(
+        select(Requester).where(Requester.last_review_at.is_not(None))
+        .order_by(Requester.last_review_at.desc()).limit(limit)
+    ))
