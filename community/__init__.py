@@ -3,7 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app, flash, jsonify, render_template, request, session
+from flask import Flask, current_app, flash, g, has_request_context, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -50,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:
@@ -95,10 +97,9 @@ def _register_errors(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify(error={"status": error.status_code, "message": error.message}), error.status_code
-        shown = show_refusal_on_form(error)
-        flash(error.message, "error")
-        if shown is not None:
-            return shown
+        if g.get("form_page") is not None and request.method == "POST":
+            flash(error.message, "error")
+            return show_refusal_on_form(error)
         return render_template("errors/error.html", status=error.status_code, message=error.message), error.status_code
 
     @app.errorhandler(CSRFError)

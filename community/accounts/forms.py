@@ -3,6 +3,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from community.core.forms import options
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 USERNAME_PATTERN = r"^[A-Za-z0-9À-ÿ_.-]+$"
@@ -60,7 +61,7 @@ def country_choices() -> list[tuple[str, str]]:
         ((code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()),
         key=lambda item: item[1],
     )
-    return [("", _l("Not set"))] + countries
+    return options([("", _l("Not set")), *countries])
 
 
 class SettingsForm(FlaskForm):
@@ -69,7 +70,7 @@ class SettingsForm(FlaskForm):
         _l("Country"), validators=[Optional()],
         description=_l("Used only to compare pay with your country's minimum wage. Never shown."),
     )
-    locale = SelectField(_l("Language"), choices=[("", _l("Browser's choice")), ("en", "English"), ("fr", "Français")], validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=options([("", _l("Browser's choice")), ("en", "English"), ("fr", "Français")]), validators=[Optional()])
     anonymous_by_default = BooleanField(_l("Publish my reviews anonymously by default"))
 
     def __init__(self, *args, **kwargs):

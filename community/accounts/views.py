@@ -105,7 +105,7 @@ def change_password():
         return page(), 422
     on_refusal(page)
     service.change_password(current_user, form.current.data, form.password.data)
-    _start_session(current_user, remember=False)
+    _start_session(current_user._get_current_object(), remember=False)
     flash(_("Your password is changed. Every other session of your account has ended."))
     return redirect(url_for("accounts.settings"))
 

@@ -4,6 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, URL
 
 from community.catalog.models import PlatformKind
+from community.core.forms import options
 
 KIND_LABELS = {
     PlatformKind.MICROTASK: _l("Microtask marketplace"),
@@ -17,5 +18,5 @@ KIND_LABELS = {
 class PlatformForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the platform's name.")), Length(2, 120)])
     website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Give a full address, starting with https://.")), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=options(KIND_LABELS.items()))
     description = TextAreaField(_l("What workers do there (optional)"), validators=[Optional(), Length(max=2000)])

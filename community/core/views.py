@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import g, request
+from flask import g
 
 from community.core.errors import DomainError
 
@@ -14,11 +14,8 @@ def on_refusal(render: Callable[[], str]) -> None:
 
 
 def show_refusal_on_form(error: DomainError):
-    """The response for a refused form post, or None when the view registered no form page."""
-    render = g.get("form_page")
-    if render is None or request.method != "POST":
-        return None
-    return render(), error.status_code
+    """The refused form, shown again with what the member typed."""
+    return g.form_page(), error.status_code
 
 
 def safe_next(target: str | None, fallback: str) -> str:

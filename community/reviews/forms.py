@@ -6,11 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from community.core.forms import options
 from community.core.money import parse_amount, supported_currencies, to_decimal
 from community.reviews.models import Outcome
 from community.reviews.service import ReviewData
 
-STARS = [(str(n), str(n)) for n in range(1, 6)]
+STARS = options((str(n), str(n)) for n in range(1, 6))
 
 RUBRICS = {
     "score_pay": _l("1: far below a fair wage for the time it took · 3: acceptable · 5: generous for the time"),
@@ -67,12 +68,12 @@ class ReviewForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 10_080, _l("Give the minutes as a number from 1 to 10080."))],
         description=_l("All of it, unpaid time included: screeners, waiting, a task you could not finish."),
     )
-    outcome = SelectField(_l("Outcome"), choices=OUTCOME_CHOICES, validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), choices=options(OUTCOME_CHOICES), validators=[Optional()])
     days_to_paid = IntegerField(
         _l("Days until paid"),
         validators=[Optional(), NumberRange(0, 365, _l("Give the days as a number from 0 to 365."))],
     )
-    estimate_honest = SelectField(_l("Was the time estimate honest?"), choices=YES_NO, validators=[Optional()])
+    estimate_honest = SelectField(_l("Was the time estimate honest?"), choices=options(YES_NO), validators=[Optional()])
     would_work_again = SelectField(_l("Would you work for them again?"), choices=YES_NO, validators=[Optional()])
     body = TextAreaField(_l("Your review"), validators=[DataRequired(_l("Write your review."))],
                          description=_l("Facts over insults. Markdown works: **bold**, lists, links."))
@@ -80,7 +81,7 @@ class ReviewForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.currency.choices = [(code, code) for code in supported_currencies()]
+        self.currency.choices = options((code, code) for code in supported_currencies())
         if not self.submission_key.data:
             self.submission_key.data = uuid.uuid4().hex
 

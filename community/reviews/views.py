@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
 from community.core.errors import PermissionDenied
+from community.core.forms import options
 from community.core.limits import member_key, write_burst_limit
 from community.core.pagination import page_number
 from community.core.views import on_refusal
@@ -70,7 +71,7 @@ def review_platform(slug: str):
 @write_limit
 def review_by_identifier():
     form = TargetForm()
-    form.platform_id.choices = [(0, _("Choose…"))] + [(p.id, p.name) for p in catalog.all_platforms()]
+    form.platform_id.choices = options([(0, _("Choose…")), *((p.id, p.name) for p in catalog.all_platforms())])
     if request.method == "GET":
         form.anonymous.data = current_user.anonymous_by_default
         form.platform_id.data = request.args.get("platform", 0, type=int)

@@ -1,0 +1,127 @@
+"""One app per test session, its database migrated with Alembic from empty; every test starts clean."""
+
+import itertools
+import re
+from datetime import timedelta
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+from community import create_app
+from community.accounts import service as accounts
+from community.accounts.models import Role
+from community.catalog.models import Platform, Requester, normalise_name
+from community.core.database import utcnow
+from community.extensions import db, limiter
+from community.reviews import service as reviews
+
+PASSWORD = "correct horse battery"
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_KIB": 64,
+}
+_names = itertools.count(1)
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (its own `g` and database session), as in production."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # the test's own transaction ends, as another process's would
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def build_app(tmp_path_factory, **overrides):
+    instance = tmp_path_factory.mktemp("instance")
+    config = {**TEST_CONFIG, "INSTANCE_PATH": str(instance),
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}", **overrides}
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    return build_app(tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.session.remove()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# Factories
+
+def make_user(trust: int = 1, role: Role = Role.MEMBER, username: str | None = None,
+              password: str = PASSWORD, country: str | None = None):
+    user = accounts.register(accounts.Registration(username or f"member{next(_names)}", password), role=role)
+    age_days, contributions = {0: (0, 0), 1: (10, 5), 2: (60, 40)}[trust]
+    user.created_at = utcnow() - timedelta(days=age_days)
+    user.contribution_count = contributions
+    user.country = country
+    db.session.commit()
+    return user
+
+
+def make_platform(name: str = "Test Platform", slug: str | None = None) -> Platform:
+    platform = Platform(slug=slug or normalise_name(name).replace(" ", "-"), name=name, name_key=normalise_name(name))
+    db.session.add(platform)
+    db.session.commit()
+    return platform
+
+
+def make_requester(platform: Platform | None = None, external_id: str | None = "A1B2C3D4E5F6G7",
+                   name: str = "Acme Research") -> Requester:
+    platform = platform or make_platform()
+    requester = Requester(platform_id=platform.id, external_id=external_id, display_name=name,
+                          name_key=normalise_name(name))
+    db.session.add(requester)
+    db.session.commit()
+    return requester
+
+
+REVIEW_TEXT = "Clear instructions, paid within two days, no unfair rejection at all."
+
+
+def review_data(**fields) -> reviews.ReviewData:
+    values = {"score_pay": 4, "score_fairness": 4, "score_communication": 4, "body": REVIEW_TEXT, **fields}
+    return reviews.ReviewData(**values)
+
+
+def make_review(author=None, target=None, **fields):
+    author = author or make_user()
+    target = target or make_requester()
+    return reviews.submit_review(author, target, review_data(**fields), submission_key=f"k{next(_names)}")
+
+
+def login(client, username: str, password: str = PASSWORD, remember: bool = False):
+    data = {"username": username, "password": password}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data)
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

@@ -1,0 +1,45 @@
+from sqlalchemy import text
+
+from community.extensions import db
+
+
+def test_every_sqlite_connection_is_set_up_for_several_processes(app):
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_write_transactions_take_the_lock_when_they_begin(app):
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        with db.engine.connect() as connection:  # outside a request: a command, which may write
+            connection.execute(text("SELECT 1"))
+            connection.rollback()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert "BEGIN IMMEDIATE" in statements
+
+
+def test_read_requests_use_deferred_transactions(app, client):
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert client.get("/platforms").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert "BEGIN" in statements
+    assert "BEGIN IMMEDIATE" not in statements

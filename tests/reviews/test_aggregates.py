@@ -1,0 +1,173 @@
+"""The stored figures after every kind of review change, checked against hand-computed values."""
+
+from datetime import timedelta
+
+import pytest
+
+from community.extensions import db
+from community.reviews import aggregates
+from community.reviews import service as reviews
+from community.reviews.aggregates import CountedReview, ranking_score, window_figures
+from tests.conftest import make_platform, make_requester, make_review, make_user, review_data
+
+
+def figures(target):
+    db.session.refresh(target)
+    return target.stats["all"]
+
+
+def test_first_review_sets_every_figure(app):
+    requester = make_requester()
+    make_review(target=requester, score_pay=2, score_fairness=3, score_communication=5,
+                reward_minor=100, currency="USD", minutes=10, outcome="approved", days_to_paid=3)
+    stats = figures(requester)
+    assert requester.reviewer_count == 1
+    assert stats["scores"]["pay"] == {"avg": 2, "dist": [0, 1, 0, 0, 0]}
+    assert stats["scores"]["communication"]["dist"] == [0, 0, 0, 0, 1]
+    assert stats["hourly"]["USD"] == {"n": 1, "q1": 600, "median": 600, "q3": 600, "pooled": 600, "total_minutes": 10}
+    assert stats["rejection_share"] == 0 and stats["nonpayment_share"] == 0
+    assert stats["median_days_to_paid"] == 3
+    assert requester.median_hourly_usd_cents == 600
+    assert requester.avg_pay == 2
+    assert requester.last_review_at is not None
+
+
+def test_a_member_counts_once_with_their_latest_review(app):
+    requester = make_requester()
+    author = make_user()
+    first = make_review(author, requester, score_pay=1, score_fairness=1, score_communication=1)
+    latest = make_review(author, requester, score_pay=5, score_fairness=5, score_communication=5)
+    make_review(make_user(), requester, score_pay=3, score_fairness=3, score_communication=3)
+    stats = figures(requester)
+    assert requester.reviewer_count == 2
+    assert stats["scores"]["pay"]["avg"] == 4  # (5 + 3) / 2: the first review no longer counts
+    db.session.refresh(first)
+    db.session.refresh(latest)
+    assert (first.is_current, latest.is_current) == (False, True)
+
+
+def test_withdrawing_the_latest_review_brings_back_the_previous_one(app):
+    requester = make_requester()
+    author = make_user()
+    make_review(author, requester, score_pay=1, score_fairness=1, score_communication=1)
+    latest = make_review(author, requester, score_pay=5, score_fairness=5, score_communication=5)
+    reviews.withdraw_review(author, latest)
+    stats = figures(requester)
+    assert requester.reviewer_count == 1
+    assert stats["scores"]["pay"]["avg"] == 1
+
+
+def test_withdrawing_the_only_review_empties_the_figures(app):
+    requester = make_requester()
+    author = make_user()
+    review = make_review(author, requester)
+    reviews.withdraw_review(author, review)
+    db.session.refresh(requester)
+    assert requester.reviewer_count == 0
+    assert requester.ranking_score is None
+    assert requester.stats["all"]["reviewers"] == 0
+
+
+def test_editing_a_review_updates_every_figure(app):
+    requester = make_requester()
+    author = make_user()
+    review = make_review(author, requester, reward_minor=100, currency="USD", minutes=10, outcome="pending")
+    assert figures(requester)["hourly"] == {}  # pending pay is not a fact yet
+    reviews.edit_review(author, review, review_data(score_pay=1, reward_minor=100, currency="USD", minutes=10,
+                                                    outcome="rejected"))
+    stats = figures(requester)
+    assert stats["scores"]["pay"]["avg"] == 1
+    assert stats["rejection_share"] == 1
+    assert stats["hourly"]["USD"]["median"] == 0  # rejected: the ten minutes were unpaid
+
+
+def test_shares_are_out_of_the_reviews_that_give_an_outcome(app):
+    requester = make_requester()
+    for outcome in ["approved", "approved", "rejected", "never_paid", None]:
+        make_review(target=requester, outcome=outcome)
+    stats = figures(requester)
+    assert stats["with_outcome"] == 4
+    assert stats["rejection_share"] == pytest.approx(0.25)
+    assert stats["nonpayment_share"] == pytest.approx(0.25)
+
+
+def test_hourly_quartiles_and_pooled_rate_are_per_currency(app):
+    requester = make_requester()
+    for reward, minutes in [(100, 60), (200, 60), (300, 60), (400, 60), (500, 60)]:
+        make_review(target=requester, reward_minor=reward, currency="USD", minutes=minutes, outcome="approved")
+    make_review(target=requester, reward_minor=1000, currency="EUR", minutes=30, outcome="approved")
+    make_review(target=requester, reward_minor=1000, currency="EUR", minutes=90, outcome="returned")
+    stats = figures(requester)
+    usd = stats["hourly"]["USD"]
+    assert (usd["q1"], usd["median"], usd["q3"]) == (200, 300, 400)
+    assert usd["pooled"] == 300  # 15.00 over five hours
+    eur = stats["hourly"]["EUR"]
+    assert eur["n"] == 2
+    assert eur["pooled"] == 500  # 10.00 over two hours: the returned task's time counts
+
+
+def test_last_90_days_figures_sit_beside_all_time(app):
+    requester = make_requester()
+    old = make_review(target=requester, score_pay=1)
+    old.created_at = old.created_at - timedelta(days=200)
+    make_review(target=requester, score_pay=5)
+    aggregates.refresh(requester)
+    db.session.commit()
+    assert requester.stats["all"]["reviewers"] == 2
+    assert requester.stats["recent"]["reviewers"] == 1
+    assert requester.stats["recent"]["scores"]["pay"]["avg"] == 5
+
+
+def test_below_minimum_wage_share(app):
+    requester = make_requester()
+    make_review(make_user(country="FR"), requester, reward_minor=100, currency="USD", minutes=60, outcome="approved")
+    make_review(make_user(country="IN"), requester, reward_minor=500, currency="USD", minutes=60, outcome="approved")
+    make_review(make_user(country=None), requester, reward_minor=100, currency="USD", minutes=60, outcome="approved")
+    below = figures(requester)["below_minimum"]
+    assert below == {"n": 2, "share": 0.5}
+
+
+def test_platform_reviews_and_requester_reviews_have_separate_figures(app):
+    platform = make_platform()
+    requester = make_requester(platform)
+    make_review(target=platform, score_pay=1)
+    make_review(target=requester, score_pay=5)
+    assert figures(platform)["scores"]["pay"]["avg"] == 1
+    assert figures(requester)["scores"]["pay"]["avg"] == 5
+
+
+def _rows(*overall_scores):
+    return [CountedReview(s, s, s, None, None, None, None, None, None, None, None, None, None, None, None)
+            for s in overall_scores]
+
+
+def test_one_five_star_review_does_not_outrank_fifty_four_star_ones():
+    one_perfect = ranking_score(_rows(5), prior_mean=3.0, prior_weight=5)
+    fifty_good = ranking_score(_rows(*[4] * 50), prior_mean=3.0, prior_weight=5)
+    assert fifty_good > one_perfect
+    assert one_perfect == pytest.approx((5 * 3 + 5) / 6)
+
+
+def test_ranking_orders_the_requester_list(app):
+    from community.catalog import service as catalog
+
+    platform = make_platform()
+    lonely_star = make_requester(platform, "AONE00000001", "One Star Fan")
+    steady = make_requester(platform, "ASTEADY00001", "Steady Payer")
+    poor = make_requester(platform, "APOOR0000001", "Poor Payer")
+    make_review(target=lonely_star, score_pay=5, score_fairness=5, score_communication=5)
+    for _ in range(8):
+        make_review(target=steady, score_pay=4, score_fairness=4, score_communication=4)
+    for _ in range(3):
+        make_review(target=poor, score_pay=1, score_fairness=2, score_communication=1)
+    best = catalog.list_requesters("best", platform, 1, 10).items
+    assert [r.display_name for r in best] == ["Steady Payer", "One Star Fan", "Poor Payer"]
+    worst = catalog.list_requesters("worst", platform, 1, 10).items
+    assert worst[0].display_name == "Poor Payer"
+
+
+def test_window_figures_of_nothing_are_empty():
+    empty = window_figures([])
+    assert empty["reviewers"] == 0
+    assert empty["scores"]["pay"] == {"avg": None, "dist": [0, 0, 0, 0, 0]}
+    assert empty["rejection_share"] is None
