@@ -3,7 +3,17 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app, flash, g, has_request_context, jsonify, render_template, request, session
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,7 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path))
     app.config.update(config or {})
-    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=app.config["REMEMBER_COOKIE_DURATION_DAYS"])
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
+        days=app.config["REMEMBER_COOKIE_DURATION_DAYS"]
+    )
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -56,7 +68,9 @@ def select_locale() -> str:
         return current_user.locale
     if session.get("lang") in languages:
         return session["lang"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def _init_extensions(app: Flask) -> None:
@@ -65,7 +79,11 @@ def _init_extensions(app: Flask) -> None:
         init_database(app, db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "community" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "community" / "translations"),
+    )
     limiter.init_app(app)
 
     from community.accounts.service import load_by_session_token
@@ -96,11 +114,15 @@ def _register_errors(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         if _wants_json():
-            return jsonify(error={"status": error.status_code, "message": error.message}), error.status_code
+            return jsonify(
+                error={"status": error.status_code, "message": error.message}
+            ), error.status_code
         if g.get("form_page") is not None and request.method == "POST":
             flash(error.message, "error")
             return show_refusal_on_form(error)
-        return render_template("errors/error.html", status=error.status_code, message=error.message), error.status_code
+        return render_template(
+            "errors/error.html", status=error.status_code, message=error.message
+        ), error.status_code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -125,5 +147,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        message = _("Something went wrong on our side. Nothing you typed was lost: go back and try again.")
+        message = _(
+            "Something went wrong on our side. Nothing you typed was lost: go back and try again."
+        )
         return render_template("errors/error.html", status=500, message=message), 500

@@ -36,7 +36,9 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     @click.option("--seed", default=2026, show_default=True)
-    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has members.")
+    @click.option(
+        "--if-empty", is_flag=True, help="Do nothing when the database already has members."
+    )
     def demo_data(seed: int, if_empty: bool):
         """Load believable demo data (reproducible from the seed)."""
         from community.demo import load_demo_data

@@ -21,35 +21,152 @@ from community.reviews.models import Review
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo accounts, demo data only
 MEMBERS, REQUESTERS, REVIEWS = 300, 500, 5000
 
-FIRST = ["mira", "kofi", "lena", "ravi", "ana", "tomas", "amina", "joel", "sofia", "yusuf", "chloe",
-         "dario", "nadia", "ines", "oluwa", "marco", "leila", "sam", "priya", "hugo", "zara", "malik"]
-SECOND = ["turks", "hits", "works", "clicks", "tasks", "surveys", "labels", "crowd", "night", "owl",
-          "fox", "bee", "river", "pixel", "micro", "quick"]
-REQUESTER_WORDS = ["Behavioral", "Research", "Lab", "Data", "Insights", "Panel", "Vision", "Language",
-                   "Cognition", "Market", "Studies", "Analytics", "Audio", "Survey", "Team", "Group",
-                   "Institute", "Project", "Labs", "Science", "Social", "Media", "Retail", "Health"]
-CITIES = ["Boston", "Lyon", "Berlin", "Austin", "Toronto", "Nairobi", "Manila", "Leeds", "Madrid", "Quebec"]
-TASKS = ["Image tagging batch", "Short survey on shopping habits", "Transcribe receipts", "Rate search results",
-         "Decision-making study", "Audio transcription (2 min)", "Sentiment labelling", "Bounding boxes on cars",
-         "Enquête sur les transports", "Annotation de photos", "Questionnaire santé", "Product categorisation"]
-GOOD = ["Paid within a day and the instructions were clear.", "Fair approvals, bonus paid as promised.",
-        "Answered my message within hours and fixed the broken link.", "The time estimate was honest.",
-        "Payé rapidement, consignes claires et rémunération correcte.", "Bonne communication, aucun rejet injustifié."]
-BAD = ["Rejected without any explanation after I finished everything.", "The estimate said 5 minutes, it took 25.",
-       "Never paid, and no answer to two messages.", "Screener kicked me out after 8 unpaid minutes.",
-       "Rejeté sans explication alors que tout était fait.", "Jamais payé, aucune réponse à mes messages.",
-       "Instructions contradictory; the attention checks were unfair."]
-MIDDLE = ["Average pay for the work.", "Some tasks were fine, others broken.", "Rémunération moyenne pour le temps passé.",
-          "Approval took two weeks but it came.", "OK for a short break between better tasks."]
+FIRST = [
+    "mira",
+    "kofi",
+    "lena",
+    "ravi",
+    "ana",
+    "tomas",
+    "amina",
+    "joel",
+    "sofia",
+    "yusuf",
+    "chloe",
+    "dario",
+    "nadia",
+    "ines",
+    "oluwa",
+    "marco",
+    "leila",
+    "sam",
+    "priya",
+    "hugo",
+    "zara",
+    "malik",
+]
+SECOND = [
+    "turks",
+    "hits",
+    "works",
+    "clicks",
+    "tasks",
+    "surveys",
+    "labels",
+    "crowd",
+    "night",
+    "owl",
+    "fox",
+    "bee",
+    "river",
+    "pixel",
+    "micro",
+    "quick",
+]
+REQUESTER_WORDS = [
+    "Behavioral",
+    "Research",
+    "Lab",
+    "Data",
+    "Insights",
+    "Panel",
+    "Vision",
+    "Language",
+    "Cognition",
+    "Market",
+    "Studies",
+    "Analytics",
+    "Audio",
+    "Survey",
+    "Team",
+    "Group",
+    "Institute",
+    "Project",
+    "Labs",
+    "Science",
+    "Social",
+    "Media",
+    "Retail",
+    "Health",
+]
+CITIES = [
+    "Boston",
+    "Lyon",
+    "Berlin",
+    "Austin",
+    "Toronto",
+    "Nairobi",
+    "Manila",
+    "Leeds",
+    "Madrid",
+    "Quebec",
+]
+TASKS = [
+    "Image tagging batch",
+    "Short survey on shopping habits",
+    "Transcribe receipts",
+    "Rate search results",
+    "Decision-making study",
+    "Audio transcription (2 min)",
+    "Sentiment labelling",
+    "Bounding boxes on cars",
+    "Enquête sur les transports",
+    "Annotation de photos",
+    "Questionnaire santé",
+    "Product categorisation",
+]
+GOOD = [
+    "Paid within a day and the instructions were clear.",
+    "Fair approvals, bonus paid as promised.",
+    "Answered my message within hours and fixed the broken link.",
+    "The time estimate was honest.",
+    "Payé rapidement, consignes claires et rémunération correcte.",
+    "Bonne communication, aucun rejet injustifié.",
+]
+BAD = [
+    "Rejected without any explanation after I finished everything.",
+    "The estimate said 5 minutes, it took 25.",
+    "Never paid, and no answer to two messages.",
+    "Screener kicked me out after 8 unpaid minutes.",
+    "Rejeté sans explication alors que tout était fait.",
+    "Jamais payé, aucune réponse à mes messages.",
+    "Instructions contradictory; the attention checks were unfair.",
+]
+MIDDLE = [
+    "Average pay for the work.",
+    "Some tasks were fine, others broken.",
+    "Rémunération moyenne pour le temps passé.",
+    "Approval took two weeks but it came.",
+    "OK for a short break between better tasks.",
+]
 
-PLATFORM_WEIGHTS = {"amazon-mechanical-turk": 50, "prolific": 15, "clickworker": 8, "toloka": 6, "appen": 4,
-                    "foule-factory": 4, "microworkers": 4, "remotasks": 3, "bemyeye": 2}
-CURRENCY_BY_PLATFORM = {"prolific": "GBP", "clickworker": "EUR", "foule-factory": "EUR", "bemyeye": "EUR",
-                        "testbirds": "EUR", "crowd-guru": "EUR", "appjobber": "EUR", "streetspotr": "EUR"}
+PLATFORM_WEIGHTS = {
+    "amazon-mechanical-turk": 50,
+    "prolific": 15,
+    "clickworker": 8,
+    "toloka": 6,
+    "appen": 4,
+    "foule-factory": 4,
+    "microworkers": 4,
+    "remotasks": 3,
+    "bemyeye": 2,
+}
+CURRENCY_BY_PLATFORM = {
+    "prolific": "GBP",
+    "clickworker": "EUR",
+    "foule-factory": "EUR",
+    "bemyeye": "EUR",
+    "testbirds": "EUR",
+    "crowd-guru": "EUR",
+    "appjobber": "EUR",
+    "streetspotr": "EUR",
+}
 
 
 def _mturk_id(rng: random.Random) -> str:
-    return "A" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=rng.choice((12, 13))))
+    return "A" + "".join(
+        rng.choices(string.ascii_uppercase + string.digits, k=rng.choice((12, 13)))
+    )
 
 
 def _members(rng: random.Random, now) -> list[int]:
@@ -61,16 +178,27 @@ def _members(rng: random.Random, now) -> list[int]:
         if named:
             name, role = named.pop(0)
         else:
-            name, role = f"{rng.choice(FIRST)}_{rng.choice(SECOND)}{rng.randint(1, 99)}", Role.MEMBER
+            name, role = (
+                f"{rng.choice(FIRST)}_{rng.choice(SECOND)}{rng.randint(1, 99)}",
+                Role.MEMBER,
+            )
         if name in seen:
             continue
         seen.add(name)
-        rows.append({
-            "username": name, "username_key": name.casefold(), "password_hash": hashed,
-            "session_token": new_session_token(), "role": role, "country": rng.choice(countries),
-            "anonymous_by_default": rng.random() < 0.15, "contribution_count": 0,
-            "created_at": now - timedelta(days=400 if name.startswith("demo") else rng.randint(0, 720)),
-        })
+        rows.append(
+            {
+                "username": name,
+                "username_key": name.casefold(),
+                "password_hash": hashed,
+                "session_token": new_session_token(),
+                "role": role,
+                "country": rng.choice(countries),
+                "anonymous_by_default": rng.random() < 0.15,
+                "contribution_count": 0,
+                "created_at": now
+                - timedelta(days=400 if name.startswith("demo") else rng.randint(0, 720)),
+            }
+        )
     db.session.execute(insert(User), rows)
     return list(db.session.scalars(select(User.id).order_by(User.id)))
 
@@ -90,22 +218,41 @@ def _requesters(rng: random.Random, platforms: list[Platform]) -> list[Requester
             continue
         names.add(key)
         external_id = _mturk_id(rng) if platform.slug == "amazon-mechanical-turk" else None
-        rows.append({"platform_id": platform.id, "external_id": external_id, "display_name": name,
-                     "name_key": key[1], "reviewer_count": 0, "stats": {}})
+        rows.append(
+            {
+                "platform_id": platform.id,
+                "external_id": external_id,
+                "display_name": name,
+                "name_key": key[1],
+                "reviewer_count": 0,
+                "stats": {},
+            }
+        )
     db.session.execute(insert(Requester), rows)
     return list(db.session.scalars(select(Requester).order_by(Requester.id)))
 
 
-def _review_row(rng, author_id, country, platform, requester, quality, created_at, rendered) -> dict:
+def _review_row(
+    rng, author_id, country, platform, requester, quality, created_at, rendered
+) -> dict:
     def score() -> int:
         return max(1, min(5, round(rng.gauss(quality, 0.9))))
 
     currency = CURRENCY_BY_PLATFORM.get(platform.slug, "USD")
     roll = rng.random()
-    outcome = ("rejected" if roll < 0.06 + (3 - quality) * 0.03 else
-               "never_paid" if roll < 0.09 + (3 - quality) * 0.02 else
-               "pending" if roll < 0.14 else "returned" if roll < 0.16 else
-               None if roll < 0.25 else "approved")
+    outcome = (
+        "rejected"
+        if roll < 0.06 + (3 - quality) * 0.03
+        else "never_paid"
+        if roll < 0.09 + (3 - quality) * 0.02
+        else "pending"
+        if roll < 0.14
+        else "returned"
+        if roll < 0.16
+        else None
+        if roll < 0.25
+        else "approved"
+    )
     has_pay = rng.random() < 0.85
     minutes = max(1, int(rng.lognormvariate(2.3, 0.7))) if has_pay else None
     hourly_target = max(0.5, rng.gauss(2.5 + quality * 2.2, 2.0))  # units of currency per hour
@@ -119,18 +266,35 @@ def _review_row(rng, author_id, country, platform, requester, quality, created_a
     if body not in rendered:
         rendered[body] = str(render_markdown(body))
     return {
-        "author_id": author_id, "platform_id": platform.id, "requester_id": requester.id if requester else None,
-        "anonymous": rng.random() < 0.15, "score_pay": score(), "score_fairness": score(),
-        "score_communication": score(), "task_title": rng.choice(TASKS) if rng.random() < 0.7 else None,
-        "reward_minor": reward, "bonus_minor": bonus, "currency": currency if has_pay else None,
-        "minutes": minutes, "outcome": outcome, "hourly_minor": hourly, "hourly_usd_cents": hourly_usd,
-        "days_to_paid": rng.randint(0, 14) if outcome == "approved" and rng.random() < 0.6 else None,
+        "author_id": author_id,
+        "platform_id": platform.id,
+        "requester_id": requester.id if requester else None,
+        "anonymous": rng.random() < 0.15,
+        "score_pay": score(),
+        "score_fairness": score(),
+        "score_communication": score(),
+        "task_title": rng.choice(TASKS) if rng.random() < 0.7 else None,
+        "reward_minor": reward,
+        "bonus_minor": bonus,
+        "currency": currency if has_pay else None,
+        "minutes": minutes,
+        "outcome": outcome,
+        "hourly_minor": hourly,
+        "hourly_usd_cents": hourly_usd,
+        "days_to_paid": rng.randint(0, 14)
+        if outcome == "approved" and rng.random() < 0.6
+        else None,
         "estimate_honest": rng.choice([True, True, False, None]),
         "would_work_again": quality >= 3 if rng.random() < 0.7 else None,
-        "body": body, "body_html": rendered[body], "is_current": True,
-        "reviewer_country": country, "below_minimum_wage": fairpay.is_below_minimum_wage(hourly_usd, country),
-        "submission_key": f"demo-{rng.getrandbits(64):016x}", "visibility": "visible",
-        "created_at": created_at, "updated_at": created_at,
+        "body": body,
+        "body_html": rendered[body],
+        "is_current": True,
+        "reviewer_country": country,
+        "below_minimum_wage": fairpay.is_below_minimum_wage(hourly_usd, country),
+        "submission_key": f"demo-{rng.getrandbits(64):016x}",
+        "visibility": "visible",
+        "created_at": created_at,
+        "updated_at": created_at,
     }
 
 
@@ -157,8 +321,18 @@ def load_demo_data(seed: int = 2026) -> None:
             else:
                 requester = rng.choices(requesters, popularity)[0]
                 platform, latent = requester.platform, quality[requester.id]
-            rows.append(_review_row(rng, author_id, countries[author_id], platform, requester, latent,
-                                    created_at, rendered))
+            rows.append(
+                _review_row(
+                    rng,
+                    author_id,
+                    countries[author_id],
+                    platform,
+                    requester,
+                    latent,
+                    created_at,
+                    rendered,
+                )
+            )
     # Only each member's latest review of a target counts.
     latest: dict[tuple, dict] = {}
     for row in sorted(rows, key=lambda r: r["created_at"]):
@@ -171,11 +345,15 @@ def load_demo_data(seed: int = 2026) -> None:
     for row in rows:
         contributions[row["author_id"]] = contributions.get(row["author_id"], 0) + 1
     for user in db.session.scalars(select(User)):
-        user.contribution_count = contributions.get(user.id, 0) + (25 if user.username.startswith("demo") else 0)
+        user.contribution_count = contributions.get(user.id, 0) + (
+            25 if user.username.startswith("demo") else 0
+        )
     targets = platforms + requesters
     with click.progressbar(targets, label="Computing figures") as bar:
         for target in bar:
             aggregates.refresh(target, now)
     db.session.commit()
-    click.echo(f"Demo data loaded: {len(platforms)} platforms, {len(requesters)} requesters, "
-               f"{len(member_ids)} members, {len(rows)} reviews. Log in as demo / {DEMO_PASSWORD}.")
+    click.echo(
+        f"Demo data loaded: {len(platforms)} platforms, {len(requesters)} requesters, "
+        f"{len(member_ids)} members, {len(rows)} reviews. Log in as demo / {DEMO_PASSWORD}."
+    )

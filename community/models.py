@@ -4,4 +4,12 @@ from community.accounts.models import LoginThrottle, User
 from community.catalog.models import Platform, Requester, RequesterAlias
 from community.reviews.models import Review, ReviewRevision
 
-__all__ = ["LoginThrottle", "Platform", "Requester", "RequesterAlias", "Review", "ReviewRevision", "User"]
+__all__ = [
+    "LoginThrottle",
+    "Platform",
+    "Requester",
+    "RequesterAlias",
+    "Review",
+    "ReviewRevision",
+    "User",
+]

@@ -22,8 +22,20 @@ def main() -> None:
     say(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
     os.chdir(ROOT)
     gunicorn = str(BIN / "gunicorn")
-    os.execv(gunicorn, [gunicorn, "--workers", workers, "--bind", f"{host}:{port}",
-                        "--access-logfile", "-", "wsgi:app", *sys.argv[1:]])
+    os.execv(
+        gunicorn,
+        [
+            gunicorn,
+            "--workers",
+            workers,
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "wsgi:app",
+            *sys.argv[1:],
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -12,13 +12,35 @@ KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "_", "-k", "gettext", "-k", 
 
 
 def main() -> None:
-    run(BIN / "pybabel", "-q", "extract", "-F", ROOT / "babel.cfg", *KEYWORDS, "--no-location",
-        "--sort-output", "-o", CATALOG / "messages.pot", ROOT)
+    run(
+        BIN / "pybabel",
+        "-q",
+        "extract",
+        "-F",
+        ROOT / "babel.cfg",
+        *KEYWORDS,
+        "--no-location",
+        "--sort-output",
+        "-o",
+        CATALOG / "messages.pot",
+        ROOT,
+    )
     if (CATALOG / "fr" / "LC_MESSAGES" / "messages.po").exists():
-        run(BIN / "pybabel", "-q", "update", "-i", CATALOG / "messages.pot", "-d", CATALOG,
-            "--no-fuzzy-matching", "--ignore-obsolete")
+        run(
+            BIN / "pybabel",
+            "-q",
+            "update",
+            "-i",
+            CATALOG / "messages.pot",
+            "-d",
+            CATALOG,
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+        )
     else:
-        run(BIN / "pybabel", "-q", "init", "-i", CATALOG / "messages.pot", "-d", CATALOG, "-l", "fr")
+        run(
+            BIN / "pybabel", "-q", "init", "-i", CATALOG / "messages.pot", "-d", CATALOG, "-l", "fr"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""One app per test session, its database migrated with Alembic from empty; every test starts clean."""
+"""One app per test session, migrated with Alembic from empty; every test starts clean."""
 
 import itertools
 import re
@@ -29,7 +29,7 @@ _names = itertools.count(1)
 
 
 class FreshContextClient(FlaskClient):
-    """Each request gets its own app context (its own `g` and database session), as in production."""
+    """Each request gets its own app context (its own `g` and session), as in production."""
 
     def open(self, *args, **kwargs):
         db.session.commit()  # the test's own transaction ends, as another process's would
@@ -39,8 +39,12 @@ class FreshContextClient(FlaskClient):
 
 def build_app(tmp_path_factory, **overrides):
     instance = tmp_path_factory.mktemp("instance")
-    config = {**TEST_CONFIG, "INSTANCE_PATH": str(instance),
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}", **overrides}
+    config = {
+        **TEST_CONFIG,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}",
+        **overrides,
+    }
     app = create_app(config)
     app.test_client_class = FreshContextClient
     with app.app_context():
@@ -72,9 +76,17 @@ def client(app):
 
 # Factories
 
-def make_user(trust: int = 1, role: Role = Role.MEMBER, username: str | None = None,
-              password: str = PASSWORD, country: str | None = None):
-    user = accounts.register(accounts.Registration(username or f"member{next(_names)}", password), role=role)
+
+def make_user(
+    trust: int = 1,
+    role: Role = Role.MEMBER,
+    username: str | None = None,
+    password: str = PASSWORD,
+    country: str | None = None,
+):
+    user = accounts.register(
+        accounts.Registration(username or f"member{next(_names)}", password), role=role
+    )
     age_days, contributions = {0: (0, 0), 1: (10, 5), 2: (60, 40)}[trust]
     user.created_at = utcnow() - timedelta(days=age_days)
     user.contribution_count = contributions
@@ -83,18 +95,30 @@ def make_user(trust: int = 1, role: Role = Role.MEMBER, username: str | None = N
     return user
 
 
-def make_platform(name: str = "Test Platform", slug: str | None = None) -> Platform:
-    platform = Platform(slug=slug or normalise_name(name).replace(" ", "-"), name=name, name_key=normalise_name(name))
+def make_platform(name: str | None = None, slug: str | None = None) -> Platform:
+    name = name or f"Test Platform {next(_names)}"
+    platform = Platform(
+        slug=slug or normalise_name(name).replace(" ", "-"),
+        name=name,
+        name_key=normalise_name(name),
+    )
     db.session.add(platform)
     db.session.commit()
     return platform
 
 
-def make_requester(platform: Platform | None = None, external_id: str | None = "A1B2C3D4E5F6G7",
-                   name: str = "Acme Research") -> Requester:
+def make_requester(
+    platform: Platform | None = None,
+    external_id: str | None = "A1B2C3D4E5F6G7",
+    name: str = "Acme Research",
+) -> Requester:
     platform = platform or make_platform()
-    requester = Requester(platform_id=platform.id, external_id=external_id, display_name=name,
-                          name_key=normalise_name(name))
+    requester = Requester(
+        platform_id=platform.id,
+        external_id=external_id,
+        display_name=name,
+        name_key=normalise_name(name),
+    )
     db.session.add(requester)
     db.session.commit()
     return requester
@@ -104,14 +128,22 @@ REVIEW_TEXT = "Clear instructions, paid within two days, no unfair rejection at 
 
 
 def review_data(**fields) -> reviews.ReviewData:
-    values = {"score_pay": 4, "score_fairness": 4, "score_communication": 4, "body": REVIEW_TEXT, **fields}
+    values = {
+        "score_pay": 4,
+        "score_fairness": 4,
+        "score_communication": 4,
+        "body": REVIEW_TEXT,
+        **fields,
+    }
     return reviews.ReviewData(**values)
 
 
 def make_review(author=None, target=None, **fields):
     author = author or make_user()
     target = target or make_requester()
-    return reviews.submit_review(author, target, review_data(**fields), submission_key=f"k{next(_names)}")
+    return reviews.submit_review(
+        author, target, review_data(**fields), submission_key=f"k{next(_names)}"
+    )
 
 
 def login(client, username: str, password: str = PASSWORD, remember: bool = False):

@@ -39,5 +39,7 @@ def burn_time_like_a_verification(password: str) -> None:
 def _dummy_hash() -> str:
     cached = current_app.extensions.get("dummy_password_hash")
     if cached is None:
-        cached = current_app.extensions["dummy_password_hash"] = hash_password("not-a-real-password")
+        cached = current_app.extensions["dummy_password_hash"] = hash_password(
+            "not-a-real-password"
+        )
     return cached

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from community.accounts import passwords
@@ -15,8 +16,20 @@ from community.core.errors import DomainError, NotFound
 from community.extensions import db
 
 RESERVED_USERNAMES = frozenset(
-    {"admin", "administrator", "moderator", "moderators", "taskopticon", "system", "deleted",
-     "anonymous", "member", "root", "support", "staff"}
+    {
+        "admin",
+        "administrator",
+        "moderator",
+        "moderators",
+        "taskopticon",
+        "system",
+        "deleted",
+        "anonymous",
+        "member",
+        "root",
+        "support",
+        "staff",
+    }
 )
 
 
@@ -77,7 +90,11 @@ def authenticate(username: str, password: str) -> User:
     if throttle and throttle.locked_until and throttle.locked_until > now:
         minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
         raise LoginFailed(
-            _("Too many failed attempts. Please wait %(minutes)d minutes and try again.", minutes=minutes)
+            ngettext(
+                "Too many failed attempts. Please wait %(num)d minute and try again.",
+                "Too many failed attempts. Please wait %(num)d minutes and try again.",
+                minutes,
+            )
         )
     user = db.session.scalar(select(User).where(User.username_key == key))
     if user is None:

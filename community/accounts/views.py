@@ -1,4 +1,14 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -46,7 +56,9 @@ def register():
         return render_template("accounts/register.html", form=form), status
     on_refusal(lambda: render_template("accounts/register.html", form=form))
     locale = session.get("lang")
-    user = service.register(service.Registration(form.username.data, form.password.data, form.email.data, locale))
+    user = service.register(
+        service.Registration(form.username.data, form.password.data, form.email.data, locale)
+    )
     _start_session(user, remember=False)
     flash(_("Welcome, %(name)s. Your account is ready.", name=user.username))
     return redirect(url_for("pages.home"))
@@ -85,10 +97,14 @@ def settings():
     form = SettingsForm(obj=current_user)
     if request.method == "GET" or not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return render_template("accounts/settings.html", form=form, password_form=PasswordForm()), status
+        return render_template(
+            "accounts/settings.html", form=form, password_form=PasswordForm()
+        ), status
     service.update_settings(
         current_user,
-        service.Settings(form.email.data, form.country.data, form.locale.data, form.anonymous_by_default.data),
+        service.Settings(
+            form.email.data, form.country.data, form.locale.data, form.anonymous_by_default.data
+        ),
     )
     if form.locale.data:
         session["lang"] = form.locale.data
@@ -100,7 +116,12 @@ def settings():
 @login_required
 def change_password():
     form = PasswordForm()
-    page = lambda: render_template("accounts/settings.html", form=SettingsForm(obj=current_user), password_form=form)  # noqa: E731
+
+    def page():
+        return render_template(
+            "accounts/settings.html", form=SettingsForm(obj=current_user), password_form=form
+        )
+
     if not form.validate_on_submit():
         return page(), 422
     on_refusal(page)
@@ -113,8 +134,9 @@ def change_password():
 @bp.get("/members/<username>")
 def profile(username: str):
     member = service.get_member_or_404(username)
-    return render_template("accounts/profile.html", member=member,
-                           signed_reviews=reviews.public_review_count(member))
+    return render_template(
+        "accounts/profile.html", member=member, signed_reviews=reviews.public_review_count(member)
+    )
 
 
 @bp.post("/language")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, Optional, URL
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 from community.catalog.models import PlatformKind
 from community.core.forms import options
@@ -16,7 +16,18 @@ KIND_LABELS = {
 
 
 class PlatformForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the platform's name.")), Length(2, 120)])
-    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Give a full address, starting with https://.")), Length(max=300)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Give the platform's name.")), Length(2, 120)]
+    )
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            URL(message=_l("Give a full address, starting with https://.")),
+            Length(max=300),
+        ],
+    )
     kind = SelectField(_l("Kind"), choices=options(KIND_LABELS.items()))
-    description = TextAreaField(_l("What workers do there (optional)"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(
+        _l("What workers do there (optional)"), validators=[Optional(), Length(max=2000)]
+    )

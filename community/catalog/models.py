@@ -60,7 +60,7 @@ class Platform(RatedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), index=True)
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     website: Mapped[str | None] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20), default=PlatformKind.MICROTASK)
@@ -107,12 +107,22 @@ class Requester(RatedMixin, db.Model):
     )
 
     __table_args__ = (
-        Index("uq_requesters_platform_external", "platform_id", "external_id", unique=True,
-              sqlite_where=db.text("external_id IS NOT NULL"),
-              postgresql_where=db.text("external_id IS NOT NULL")),
-        Index("uq_requesters_platform_name", "platform_id", "name_key", unique=True,
-              sqlite_where=db.text("external_id IS NULL"),
-              postgresql_where=db.text("external_id IS NULL")),
+        Index(
+            "uq_requesters_platform_external",
+            "platform_id",
+            "external_id",
+            unique=True,
+            sqlite_where=db.text("external_id IS NOT NULL"),
+            postgresql_where=db.text("external_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_requesters_platform_name",
+            "platform_id",
+            "name_key",
+            unique=True,
+            sqlite_where=db.text("external_id IS NULL"),
+            postgresql_where=db.text("external_id IS NULL"),
+        ),
         Index("ix_requesters_name_key", "name_key"),
         Index("ix_requesters_external_id", "external_id"),
         Index("ix_requesters_ranking", "ranking_score"),
@@ -130,7 +140,9 @@ class RequesterAlias(db.Model):
     __tablename__ = "requester_aliases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    requester_id: Mapped[int] = mapped_column(ForeignKey("requesters.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("requesters.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)
 

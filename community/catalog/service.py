@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from community.catalog import permissions
 from community.catalog.models import Platform, Requester, RequesterAlias, normalise_name
 from community.core.database import utcnow
-from community.core.errors import NotFound, PermissionDenied
+from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.limits import check_daily_quota
 from community.core.money import DATA_DIR, minor_exponent
 from community.core.pagination import Page, paginate
@@ -30,18 +30,26 @@ def _starts_with(column, key: str):
 
 def _sorted(query: Select, model, sort: str) -> Select:
     if sort == "worst":
-        return query.where(model.ranking_score.is_not(None)).order_by(model.ranking_score.asc(), model.id)
+        return query.where(model.ranking_score.is_not(None)).order_by(
+            model.ranking_score.asc(), model.id.asc()
+        )
     if sort == "most_reviewed":
-        return query.order_by(model.reviewer_count.desc(), model.id)
+        return query.order_by(model.reviewer_count.desc(), model.id.desc())
     if sort == "lowest_pay":
         return query.where(model.median_hourly_usd_cents.is_not(None)).order_by(
-            model.median_hourly_usd_cents.asc(), model.id)
+            model.median_hourly_usd_cents.asc(), model.id.asc()
+        )
     if sort == "recent":
-        return query.where(model.last_review_at.is_not(None)).order_by(model.last_review_at.desc(), model.id)
-    return query.where(model.ranking_score.is_not(None)).order_by(model.ranking_score.desc(), model.id)
+        return query.where(model.last_review_at.is_not(None)).order_by(
+            model.last_review_at.desc(), model.id.desc()
+        )
+    return query.where(model.ranking_score.is_not(None)).order_by(
+        model.ranking_score.desc(), model.id.desc()
+    )
 
 
 # Platforms
+
 
 def all_platforms() -> list[Platform]:
     return list(db.session.scalars(select(Platform).order_by(Platform.name)))
@@ -74,7 +82,9 @@ def find_platforms(text: str, limit: int = 10) -> list[Platform]:
     if not key:
         return []
     query = select(Platform).where(
-        or_(_starts_with(Platform.name_key, key), _starts_with(Platform.slug, key.replace(" ", "-")))
+        or_(
+            _starts_with(Platform.name_key, key), _starts_with(Platform.slug, key.replace(" ", "-"))
+        )
     )
     return list(db.session.scalars(query.order_by(Platform.reviewer_count.desc()).limit(limit)))
 
@@ -98,7 +108,9 @@ class PlatformData:
 def platforms_added_today(user) -> int:
     since = utcnow() - timedelta(days=1)
     return db.session.scalar(
-        select(func.count()).select_from(Platform).where(Platform.created_by_id == user.id, Platform.created_at >= since)
+        select(func.count())
+        .select_from(Platform)
+        .where(Platform.created_by_id == user.id, Platform.created_at >= since)
     )
 
 
@@ -111,8 +123,13 @@ def add_platform(user, data: PlatformData) -> Platform:
     if existing is not None:
         return existing
     platform = Platform(
-        slug=_unique_slug(data.name), name=data.name.strip(), name_key=key, website=data.website or None,
-        kind=data.kind, description=data.description.strip(), created_by_id=user.id,
+        slug=_unique_slug(data.name),
+        name=data.name.strip(),
+        name_key=key,
+        website=data.website or None,
+        kind=data.kind,
+        description=data.description.strip(),
+        created_by_id=user.id,
     )
     db.session.add(platform)
     db.session.commit()
@@ -142,7 +159,9 @@ def load_starter_platforms() -> int:
         if min_payout:
             currency = min_payout["currency"]
             platform.min_payout_currency = currency
-            platform.min_payout_minor = int(Decimal(min_payout["amount"]).scaleb(minor_exponent(currency)))
+            platform.min_payout_minor = int(
+                Decimal(min_payout["amount"]).scaleb(minor_exponent(currency))
+            )
         platform.code_of_conduct = bool(entry.get("code_of_conduct"))
         platform.code_of_conduct_source = entry.get("code_of_conduct_source")
         platform.status = entry.get("status", "active")
@@ -159,6 +178,7 @@ def load_starter_platforms() -> int:
 
 # Requesters
 
+
 def get_requester_or_404(requester_id: int) -> Requester:
     requester = db.session.get(Requester, requester_id)
     if requester is None:
@@ -171,41 +191,60 @@ def clean_external_id(text: str | None) -> str | None:
     return cleaned.upper() if cleaned else None
 
 
-def find_requester(platform: Platform, external_id: str | None, name: str | None) -> Requester | None:
+def find_requester(
+    platform: Platform, external_id: str | None, name: str | None
+) -> Requester | None:
     external_id = clean_external_id(external_id)
     if external_id:
         return db.session.scalar(
-            select(Requester).where(Requester.platform_id == platform.id, Requester.external_id == external_id)
+            select(Requester).where(
+                Requester.platform_id == platform.id, Requester.external_id == external_id
+            )
         )
     key = normalise_name(name or "")
     if not key:
         return None
     found = db.session.scalar(
-        select(Requester).where(Requester.platform_id == platform.id, Requester.name_key == key,
-                                Requester.external_id.is_(None))
+        select(Requester).where(
+            Requester.platform_id == platform.id,
+            Requester.name_key == key,
+            Requester.external_id.is_(None),
+        )
     )
     if found is None:
         found = db.session.scalar(
-            select(Requester).join(RequesterAlias).where(Requester.platform_id == platform.id,
-                                                         RequesterAlias.name_key == key)
+            select(Requester)
+            .join(RequesterAlias)
+            .where(Requester.platform_id == platform.id, RequesterAlias.name_key == key)
         )
     return found
 
 
-def find_or_create_requester(platform: Platform, external_id: str | None, name: str | None) -> Requester:
+def find_or_create_requester(
+    platform: Platform, external_id: str | None, name: str | None
+) -> Requester:
     """The requester known by this identifier (or name) on this platform, created the first time.
 
     The caller commits; a concurrent creation of the same requester is resolved by the unique index.
     """
+    if not clean_external_id(external_id) and not normalise_name(name or ""):
+        raise DomainError(_("Give the requester's ID or name."))
     found = find_requester(platform, external_id, name)
     if found is not None:
-        if name and normalise_name(name) not in {found.name_key, *(a.name_key for a in found.aliases)}:
+        if name and normalise_name(name) not in {
+            found.name_key,
+            *(a.name_key for a in found.aliases),
+        }:
             found.aliases.append(RequesterAlias(name=name.strip(), name_key=normalise_name(name)))
         return found
     external_id = clean_external_id(external_id)
     display_name = (name or "").strip() or external_id
-    requester = Requester(platform_id=platform.id, external_id=external_id, display_name=display_name,
-                          name_key=normalise_name(display_name))
+    requester = Requester(
+        platform_id=platform.id,
+        external_id=external_id,
+        display_name=display_name,
+        name_key=normalise_name(display_name),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(requester)
@@ -214,11 +253,15 @@ def find_or_create_requester(platform: Platform, external_id: str | None, name: 
     return requester
 
 
-def list_requesters(sort: str, platform: Platform | None, page: int, per_page: int) -> Page[Requester]:
+def list_requesters(
+    sort: str, platform: Platform | None, page: int, per_page: int
+) -> Page[Requester]:
     query = select(Requester)
     if platform is not None:
         query = query.where(Requester.platform_id == platform.id)
-    return paginate(db.session, _sorted(query, Requester, sort if sort in SORTS else "best"), page, per_page)
+    return paginate(
+        db.session, _sorted(query, Requester, sort if sort in SORTS else "best"), page, per_page
+    )
 
 
 def lookup_requesters(text: str, platform: Platform | None, limit: int = 20) -> list[Requester]:
@@ -242,4 +285,8 @@ def lookup_requesters(text: str, platform: Platform | None, limit: int = 20) -> 
 
 def top_requesters(platform: Platform, limit: int = 10) -> list[Requester]:
     query = select(Requester).where(Requester.platform_id == platform.id)
-    return list(db.session.scalars(query.order_by(Requester.reviewer_count.desc(), Requester.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            query.order_by(Requester.reviewer_count.desc(), Requester.id.desc()).limit(limit)
+        )
+    )

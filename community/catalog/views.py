@@ -15,18 +15,29 @@ from community.reviews import service as reviews
 bp = Blueprint("catalog", __name__)
 
 SORT_LABELS = {
-    "best": _l("Best rated"), "worst": _l("Worst rated"), "most_reviewed": _l("Most reviewed"),
-    "lowest_pay": _l("Lowest pay"), "recent": _l("Recent activity"),
+    "best": _l("Best rated"),
+    "worst": _l("Worst rated"),
+    "most_reviewed": _l("Most reviewed"),
+    "lowest_pay": _l("Lowest pay"),
+    "recent": _l("Recent activity"),
 }
 PAYOUT_LABELS = {
-    "paypal": "PayPal", "bank_transfer": _l("bank transfer"), "gift_card": _l("gift card"),
-    "mobile_money": _l("mobile money"), "crypto": _l("crypto"), "other": _l("other"),
+    "paypal": "PayPal",
+    "bank_transfer": _l("bank transfer"),
+    "gift_card": _l("gift card"),
+    "mobile_money": _l("mobile money"),
+    "crypto": _l("crypto"),
+    "other": _l("other"),
 }
 
 
 @bp.app_context_processor
 def catalog_helpers() -> dict:
-    return {"catalog_permissions": permissions, "sort_labels": SORT_LABELS, "payout_labels": PAYOUT_LABELS}
+    return {
+        "catalog_permissions": permissions,
+        "sort_labels": SORT_LABELS,
+        "payout_labels": PAYOUT_LABELS,
+    }
 
 
 def _sort(default: str = "best") -> str:
@@ -37,7 +48,9 @@ def _sort(default: str = "best") -> str:
 @bp.get("/platforms")
 def platforms():
     page = service.list_platforms(_sort("most_reviewed"), page_number(request.args.get("page")), 30)
-    return render_template("catalog/platforms.html", page=page, sort=_sort("most_reviewed"), kinds=KIND_LABELS)
+    return render_template(
+        "catalog/platforms.html", page=page, sort=_sort("most_reviewed"), kinds=KIND_LABELS
+    )
 
 
 @bp.route("/platforms/new", methods=["GET", "POST"])
@@ -47,12 +60,18 @@ def new_platform():
     if not permissions.can_add_platform(current_user):
         raise PermissionDenied(_("Members can add platforms after a few days of participation."))
     form = PlatformForm()
-    page = lambda: render_template("catalog/new_platform.html", form=form)  # noqa: E731
+
+    def page():
+        return render_template("catalog/new_platform.html", form=form)
+
     if not form.validate_on_submit():
         return page(), 422 if request.method == "POST" else 200
     on_refusal(page)
     platform = service.add_platform(
-        current_user, service.PlatformData(form.name.data, form.website.data, form.kind.data, form.description.data or "")
+        current_user,
+        service.PlatformData(
+            form.name.data, form.website.data, form.kind.data, form.description.data or ""
+        ),
     )
     flash(_("The platform is in the catalog. Thank you."))
     return redirect(url_for("catalog.platform", slug=platform.slug))
@@ -64,7 +83,11 @@ def platform(slug: str):
     sort = request.args.get("sort", "newest")
     page = reviews.reviews_of(platform, sort, page_number(request.args.get("page")), 10)
     return render_template(
-        "catalog/platform.html", platform=platform, reviews=page, sort=sort, kinds=KIND_LABELS,
+        "catalog/platform.html",
+        platform=platform,
+        reviews=page,
+        sort=sort,
+        kinds=KIND_LABELS,
         top_requesters=service.top_requesters(platform),
     )
 
@@ -76,12 +99,26 @@ def requesters():
     query = (request.args.get("q") or "").strip()
     if query:
         found = service.lookup_requesters(query, platform)
-        return render_template("catalog/requesters.html", found=found, query=query, platform=platform,
-                               platforms=service.all_platforms(), page=None, sort=None)
+        return render_template(
+            "catalog/requesters.html",
+            found=found,
+            query=query,
+            platform=platform,
+            platforms=service.all_platforms(),
+            page=None,
+            sort=None,
+        )
     sort = _sort()
     page = service.list_requesters(sort, platform, page_number(request.args.get("page")), 30)
-    return render_template("catalog/requesters.html", page=page, sort=sort, platform=platform,
-                           platforms=service.all_platforms(), found=None, query="")
+    return render_template(
+        "catalog/requesters.html",
+        page=page,
+        sort=sort,
+        platform=platform,
+        platforms=service.all_platforms(),
+        found=None,
+        query="",
+    )
 
 
 @bp.get("/requesters/<int:requester_id>")
@@ -89,5 +126,9 @@ def requester(requester_id: int):
     requester = service.get_requester_or_404(requester_id)
     sort = request.args.get("sort", "newest")
     page = reviews.reviews_of(requester, sort, page_number(request.args.get("page")), 10)
-    return render_template("catalog/requester.html", requester=requester, reviews=page, sort=sort,
-                           )
+    return render_template(
+        "catalog/requester.html",
+        requester=requester,
+        reviews=page,
+        sort=sort,
+    )

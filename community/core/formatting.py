@@ -3,7 +3,13 @@
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+)
 from flask_babel import gettext as _
 
 from community.core.money import to_decimal
@@ -43,7 +49,11 @@ def timestamp(value: datetime | None) -> str:
 
 def register_filters(app: Flask) -> None:
     for name, function in {
-        "money": money, "hourly": hourly, "number": number, "percent": percent,
-        "date": date, "timestamp": timestamp,
+        "money": money,
+        "hourly": hourly,
+        "number": number,
+        "percent": percent,
+        "date": date,
+        "timestamp": timestamp,
     }.items():
         app.add_template_filter(function, name)

@@ -17,13 +17,21 @@ def daily_quota(user, action: str) -> int:
 
 
 def check_daily_quota(user, action: str, used_today: int) -> None:
-    """Raise RateLimited when `user` already did `action` as often as their trust level allows today."""
+    """Raise RateLimited when `user` did `action` as often as their trust level allows today."""
     quota = daily_quota(user, action)
     if used_today >= quota:
         if quota == 0:
-            raise RateLimited(_("Your account is too new for this. It will be unlocked after a few days of participation."))
+            raise RateLimited(
+                _(
+                    "Your account is too new for this. "
+                    "It will be unlocked after a few days of participation."
+                )
+            )
         raise RateLimited(
-            _("You have reached today's limit (%(quota)d) for this. Please come back tomorrow.", quota=quota)
+            _(
+                "You have reached today's limit (%(quota)d) for this. Please come back tomorrow.",
+                quota=quota,
+            )
         )
 
 

@@ -1,4 +1,4 @@
-"""Markdown written by members, rendered to HTML that cannot carry script, tracking or layout tricks."""
+"""Members' Markdown, rendered to HTML that cannot carry script, tracking or layout tricks."""
 
 import html
 from functools import partial
@@ -9,8 +9,31 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
-     "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+    {
+        "p",
+        "br",
+        "strong",
+        "em",
+        "del",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "hr",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
 )
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -18,7 +41,9 @@ LINK_REL = "nofollow ugc noopener"
 
 # Raw HTML is off and images are never rendered (external images track readers):
 # `![alt](url)` stays visible as text.
-_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").disable("image")
+_markdown = (
+    MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").disable("image")
+)
 
 
 def _set_rel(attrs, new=False):
@@ -32,7 +57,9 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
+    filters=[
+        partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+    ],
 )
 
 

@@ -12,7 +12,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 @cache
 def usd_rates() -> dict[str, Decimal]:
-    """USD value of one unit of each supported currency (approximate annual averages, see the file)."""
+    """USD value of one unit of each supported currency (approximate annual averages)."""
     with open(DATA_DIR / "exchange_rates.csv", newline="", encoding="utf-8") as handle:
         return {row["currency"]: Decimal(row["usd_per_unit"]) for row in csv.DictReader(handle)}
 

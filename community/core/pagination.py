@@ -37,7 +37,8 @@ def page_number(raw: str | None) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
-def paginate(session: Session, query: Select, number: int, per_page: int,
-             total: int | None = None) -> Page:
+def paginate(
+    session: Session, query: Select, number: int, per_page: int, total: int | None = None
+) -> Page:
     rows = session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
     return Page(list(rows[:per_page]), number, per_page, len(rows) > per_page, total)

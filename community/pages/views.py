@@ -33,7 +33,9 @@ def rules():
 
 @bp.get("/fair-pay")
 def fair_pay():
-    return render_template("pages/fair_pay.html", wages=sorted(minimum_wages().values(), key=lambda w: w.country))
+    return render_template(
+        "pages/fair_pay.html", wages=sorted(minimum_wages().values(), key=lambda w: w.country)
+    )
 
 
 @bp.get("/health")

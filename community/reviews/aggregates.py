@@ -82,7 +82,10 @@ def window_figures(rows: list[CountedReview]) -> dict:
         q1, median, q3 = _quartiles(sorted(values))
         total_received, total_minutes = pooled[currency]
         hourly[currency] = {
-            "n": len(values), "q1": q1, "median": median, "q3": q3,
+            "n": len(values),
+            "q1": q1,
+            "median": median,
+            "q3": q3,
             "pooled": pay.pooled_hourly(total_received, total_minutes),
             "total_minutes": total_minutes,
         }
@@ -104,7 +107,9 @@ def window_figures(rows: list[CountedReview]) -> dict:
     }
 
 
-def ranking_score(rows: list[CountedReview], prior_mean: float, prior_weight: float) -> float | None:
+def ranking_score(
+    rows: list[CountedReview], prior_mean: float, prior_weight: float
+) -> float | None:
     """Bayesian average of each member's mean score: few reviews stay close to the prior."""
     if not rows:
         return None
@@ -114,7 +119,9 @@ def ranking_score(rows: list[CountedReview], prior_mean: float, prior_weight: fl
 
 def counted_reviews_of(target: Platform | Requester) -> list[CountedReview]:
     columns = [getattr(Review, field) for field in CountedReview.__dataclass_fields__]
-    query = select(*columns).where(Review.is_current.is_(True), Review.visibility == Visibility.VISIBLE)
+    query = select(*columns).where(
+        Review.is_current.is_(True), Review.visibility == Visibility.VISIBLE
+    )
     if isinstance(target, Requester):
         query = query.where(Review.requester_id == target.id)
     else:
@@ -133,7 +140,9 @@ def refresh(target: Platform | Requester, now: datetime | None = None) -> None:
     usd_hourly = sorted(row.hourly_usd_cents for row in rows if row.hourly_usd_cents is not None)
 
     target.reviewer_count = len(rows)
-    target.ranking_score = ranking_score(rows, config["RANKING_PRIOR_MEAN"], config["RANKING_PRIOR_WEIGHT"])
+    target.ranking_score = ranking_score(
+        rows, config["RANKING_PRIOR_MEAN"], config["RANKING_PRIOR_WEIGHT"]
+    )
     everything = window_figures(rows)
     target.avg_pay = everything["scores"]["pay"]["avg"]
     target.avg_fairness = everything["scores"]["fairness"]["avg"]

@@ -30,10 +30,14 @@ def minimum_wages() -> dict[str, MinimumWage]:
         rows = list(csv.DictReader(handle))
     return {
         row["country"]: MinimumWage(
-            country=row["country"], name_en=row["name_en"], name_fr=row["name_fr"],
+            country=row["country"],
+            name_en=row["name_en"],
+            name_fr=row["name_fr"],
             currency=row["currency"],
             hourly_minor=int(Decimal(row["hourly"]).scaleb(minor_exponent(row["currency"]))),
-            year=int(row["year"]), basis=row["basis"], source=row["source"],
+            year=int(row["year"]),
+            basis=row["basis"],
+            source=row["source"],
         )
         for row in rows
     }

@@ -3,8 +3,23 @@ import uuid
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from community.core.forms import options
 from community.core.money import parse_amount, supported_currencies, to_decimal
@@ -14,9 +29,16 @@ from community.reviews.service import ReviewData
 STARS = options((str(n), str(n)) for n in range(1, 6))
 
 RUBRICS = {
-    "score_pay": _l("1: far below a fair wage for the time it took · 3: acceptable · 5: generous for the time"),
-    "score_fairness": _l("1: unfair rejections, changing rules, blocks · 3: mostly fair · 5: clear rules, fair approvals"),
-    "score_communication": _l("1: unclear instructions, no answers · 3: answers eventually · 5: clear and responsive"),
+    "score_pay": _l(
+        "1: far below a fair wage for the time it took · 3: acceptable · 5: generous for the time"
+    ),
+    "score_fairness": _l(
+        "1: unfair rejections, changing rules, blocks · 3: mostly fair · "
+        "5: clear rules, fair approvals"
+    ),
+    "score_communication": _l(
+        "1: unclear instructions, no answers · 3: answers eventually · 5: clear and responsive"
+    ),
 }
 
 OUTCOME_CHOICES = [
@@ -50,34 +72,66 @@ class AmountField(StringField):
 
 class ReviewForm(FlaskForm):
     submission_key = HiddenField()
-    score_pay = RadioField(_l("Pay"), choices=STARS, validators=[InputRequired(_l("Give a pay score from 1 to 5."))],
-                           description=RUBRICS["score_pay"])
-    score_fairness = RadioField(_l("Fairness"), choices=STARS,
-                                validators=[InputRequired(_l("Give a fairness score from 1 to 5."))],
-                                description=RUBRICS["score_fairness"])
-    score_communication = RadioField(_l("Communication"), choices=STARS,
-                                     validators=[InputRequired(_l("Give a communication score from 1 to 5."))],
-                                     description=RUBRICS["score_communication"])
-    task_title = StringField(_l("Task title or identifier"), validators=[Optional(), Length(max=200)])
-    reward = AmountField(_l("Reward"), validators=[Optional(), Length(max=20)],
-                         description=_l("What the task promised, without the bonus. Example: 0.80"))
+    score_pay = RadioField(
+        _l("Pay"),
+        choices=STARS,
+        validators=[InputRequired(_l("Give a pay score from 1 to 5."))],
+        description=RUBRICS["score_pay"],
+    )
+    score_fairness = RadioField(
+        _l("Fairness"),
+        choices=STARS,
+        validators=[InputRequired(_l("Give a fairness score from 1 to 5."))],
+        description=RUBRICS["score_fairness"],
+    )
+    score_communication = RadioField(
+        _l("Communication"),
+        choices=STARS,
+        validators=[InputRequired(_l("Give a communication score from 1 to 5."))],
+        description=RUBRICS["score_communication"],
+    )
+    task_title = StringField(
+        _l("Task title or identifier"), validators=[Optional(), Length(max=200)]
+    )
+    reward = AmountField(
+        _l("Reward"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("What the task promised, without the bonus. Example: 0.80"),
+    )
     bonus = AmountField(_l("Bonus"), validators=[Optional(), Length(max=20)])
     currency = SelectField(_l("Currency"), default="USD")
     minutes = IntegerField(
         _l("Minutes actually spent"),
-        validators=[Optional(), NumberRange(1, 10_080, _l("Give the minutes as a number from 1 to 10080."))],
-        description=_l("All of it, unpaid time included: screeners, waiting, a task you could not finish."),
+        validators=[
+            Optional(),
+            NumberRange(1, 10_080, _l("Give the minutes as a number from 1 to 10080.")),
+        ],
+        description=_l(
+            "All of it, unpaid time included: screeners, waiting, a task you could not finish."
+        ),
     )
     outcome = SelectField(_l("Outcome"), choices=options(OUTCOME_CHOICES), validators=[Optional()])
     days_to_paid = IntegerField(
         _l("Days until paid"),
-        validators=[Optional(), NumberRange(0, 365, _l("Give the days as a number from 0 to 365."))],
+        validators=[
+            Optional(),
+            NumberRange(0, 365, _l("Give the days as a number from 0 to 365.")),
+        ],
     )
-    estimate_honest = SelectField(_l("Was the time estimate honest?"), choices=options(YES_NO), validators=[Optional()])
-    would_work_again = SelectField(_l("Would you work for them again?"), choices=YES_NO, validators=[Optional()])
-    body = TextAreaField(_l("Your review"), validators=[DataRequired(_l("Write your review."))],
-                         description=_l("Facts over insults. Markdown works: **bold**, lists, links."))
-    anonymous = BooleanField(_l("Publish anonymously (readers see “a member” and your trust level)"))
+    estimate_honest = SelectField(
+        _l("Was the time estimate honest?"), choices=options(YES_NO), validators=[Optional()]
+    )
+    would_work_again = SelectField(
+        _l("Would you work for them again?"), choices=options(YES_NO), validators=[Optional()]
+    )
+    body = TextAreaField(
+        _l("Your review"),
+        validators=[DataRequired(_l("Write your review."))],
+        description=_l("Facts over insults. Markdown works: **bold**, lists, links."),
+    )
+    anonymous = BooleanField(
+        _l("Publish anonymously (readers see “a member” and your trust level)")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +144,9 @@ class ReviewForm(FlaskForm):
         minimum = current_app.config["REVIEW_BODY_MIN_CHARS"]
         maximum = current_app.config["REVIEW_BODY_MAX_CHARS"]
         if len(text) < minimum:
-            raise ValidationError(_l("Please give your reasons in at least %(count)d characters.", count=minimum))
+            raise ValidationError(
+                _l("Please give your reasons in at least %(count)d characters.", count=minimum)
+            )
         if len(text) > maximum:
             raise ValidationError(_l("A review has at most %(count)d characters.", count=maximum))
 
@@ -134,8 +190,14 @@ class ReviewForm(FlaskForm):
         self.task_title.data = review.task_title
         currency = review.currency or "USD"
         self.currency.data = currency
-        self.reward.data = str(to_decimal(review.reward_minor, currency)) if review.reward_minor is not None else ""
-        self.bonus.data = str(to_decimal(review.bonus_minor, currency)) if review.bonus_minor is not None else ""
+        self.reward.data = (
+            str(to_decimal(review.reward_minor, currency))
+            if review.reward_minor is not None
+            else ""
+        )
+        self.bonus.data = (
+            str(to_decimal(review.bonus_minor, currency)) if review.bonus_minor is not None else ""
+        )
         self.minutes.data = review.minutes
         self.outcome.data = review.outcome or ""
         self.days_to_paid.data = review.days_to_paid
@@ -148,13 +210,25 @@ class ReviewForm(FlaskForm):
 class TargetForm(ReviewForm):
     """Review a requester named by typing its platform and identifier (or name)."""
 
-    platform_id = SelectField(_l("Platform"), coerce=int, validators=[DataRequired(_l("Choose the platform."))])
+    platform_id = SelectField(
+        _l("Platform"), coerce=int, validators=[DataRequired(_l("Choose the platform."))]
+    )
     requester_external_id = StringField(
-        _l("Requester ID on the platform"), validators=[Optional(), Length(max=64)],
+        _l("Requester ID on the platform"),
+        validators=[Optional(), Length(max=64)],
         description=_l("For example an MTurk requester ID such as A1B2C3D4E5F6G7."),
     )
     requester_name = StringField(_l("Requester name"), validators=[Optional(), Length(max=200)])
 
-    def validate_requester_name(self, field):
-        if not (field.data or "").strip() and not (self.requester_external_id.data or "").strip():
-            raise ValidationError(_l("Give the requester's ID or name, or review the platform itself from its page."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if (
+            not (self.requester_name.data or "").strip()
+            and not (self.requester_external_id.data or "").strip()
+        ):
+            self.requester_name.errors = [
+                *self.requester_name.errors,
+                _l("Give the requester's ID or name, or review the platform itself from its page."),
+            ]
+            return False
+        return valid

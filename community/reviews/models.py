@@ -27,7 +27,9 @@ class Review(ContentMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
-    requester_id: Mapped[int | None] = mapped_column(ForeignKey("requesters.id"))  # None: reviews the platform
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requesters.id")
+    )  # None: reviews the platform
     anonymous: Mapped[bool] = mapped_column(default=False)
     score_pay: Mapped[int] = mapped_column(SmallInteger)
     score_fairness: Mapped[int] = mapped_column(SmallInteger)
@@ -59,7 +61,13 @@ class Review(ContentMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("author_id", "submission_key"),
         Index("ix_reviews_requester_visible_created", "requester_id", "visibility", "created_at"),
-        Index("ix_reviews_platform_target_visible_created", "platform_id", "requester_id", "visibility", "created_at"),
+        Index(
+            "ix_reviews_platform_target_visible_created",
+            "platform_id",
+            "requester_id",
+            "visibility",
+            "created_at",
+        ),
         Index("ix_reviews_requester_counted", "requester_id", "is_current", "visibility"),
         Index("ix_reviews_author_created", "author_id", "created_at"),
         Index("ix_reviews_author_outcome", "author_id", "outcome"),

@@ -7,7 +7,7 @@ UNPAID_OUTCOMES = frozenset({"rejected", "never_paid", "returned"})
 
 
 def received(outcome: str | None, reward_minor: int | None, bonus_minor: int | None) -> int | None:
-    """What the worker was actually paid, or None while that is unknown (no reward given, pending)."""
+    """What the worker was actually paid, or None while unknown (no reward given, pending)."""
     if reward_minor is None or outcome == "pending":
         return None
     if outcome in UNPAID_OUTCOMES:
@@ -22,7 +22,9 @@ def effective_hourly(received_minor: int | None, minutes: int | None) -> int | N
     """
     if received_minor is None or not minutes or minutes <= 0:
         return None
-    return int((Decimal(received_minor) * 60 / Decimal(minutes)).quantize(Decimal(1), ROUND_HALF_UP))
+    return int(
+        (Decimal(received_minor) * 60 / Decimal(minutes)).quantize(Decimal(1), ROUND_HALF_UP)
+    )
 
 
 def pooled_hourly(total_received_minor: int, total_minutes: int) -> int | None:

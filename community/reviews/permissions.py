@@ -4,7 +4,11 @@ from community.core.content import Visibility
 
 
 def can_edit(user, review) -> bool:
-    return bool(user.is_authenticated and review.author_id == user.id and review.visibility != Visibility.DELETED)
+    return bool(
+        user.is_authenticated
+        and review.author_id == user.id
+        and review.visibility != Visibility.DELETED
+    )
 
 
 def can_withdraw(user, review) -> bool:
@@ -16,7 +20,7 @@ def can_see_history(user, review) -> bool:
 
 
 def can_see_author(user, review) -> bool:
-    """Anonymous reviews name their author to the author only (moderators see it when handling reports)."""
+    """Anonymous reviews name their author to the author only (and to moderators on reports)."""
     if not review.anonymous:
         return True
     return bool(user.is_authenticated and review.author_id == user.id)

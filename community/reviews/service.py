@@ -21,8 +21,19 @@ from community.reviews import aggregates, fairpay, pay, permissions
 from community.reviews.models import Outcome, Review, ReviewRevision
 
 EDITABLE_FIELDS = (
-    "score_pay", "score_fairness", "score_communication", "task_title", "reward_minor", "bonus_minor",
-    "currency", "minutes", "outcome", "days_to_paid", "estimate_honest", "would_work_again", "body",
+    "score_pay",
+    "score_fairness",
+    "score_communication",
+    "task_title",
+    "reward_minor",
+    "bonus_minor",
+    "currency",
+    "minutes",
+    "outcome",
+    "days_to_paid",
+    "estimate_honest",
+    "would_work_again",
+    "body",
     "anonymous",
 )
 REVIEW_SORTS = ("newest", "oldest")
@@ -60,7 +71,9 @@ def target_of(review: Review) -> Platform | Requester:
 def reviews_written_today(user) -> int:
     since = utcnow() - timedelta(days=1)
     return db.session.scalar(
-        select(func.count()).select_from(Review).where(Review.author_id == user.id, Review.created_at >= since)
+        select(func.count())
+        .select_from(Review)
+        .where(Review.author_id == user.id, Review.created_at >= since)
     )
 
 
@@ -71,10 +84,14 @@ def _apply(review: Review, data: ReviewData, author) -> None:
     review.body_html = render_markdown(data.body)
     review.hourly_minor = pay.effective_hourly(review.received_minor, review.minutes)
     review.hourly_usd_cents = (
-        to_usd_cents(review.hourly_minor, review.currency) if review.hourly_minor is not None else None
+        to_usd_cents(review.hourly_minor, review.currency)
+        if review.hourly_minor is not None
+        else None
     )
     review.reviewer_country = author.country if author else None
-    review.below_minimum_wage = fairpay.is_below_minimum_wage(review.hourly_usd_cents, review.reviewer_country)
+    review.below_minimum_wage = fairpay.is_below_minimum_wage(
+        review.hourly_usd_cents, review.reviewer_country
+    )
 
 
 def _refresh_current(author_id: int | None, platform_id: int, requester_id: int | None) -> None:
@@ -88,11 +105,15 @@ def _refresh_current(author_id: int | None, platform_id: int, requester_id: int 
     )
     db.session.flush()
     latest = db.session.scalar(
-        select(Review.id).where(same_target, Review.visibility == Visibility.VISIBLE)
-        .order_by(Review.created_at.desc(), Review.id.desc()).limit(1)
+        select(Review.id)
+        .where(same_target, Review.visibility == Visibility.VISIBLE)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
     )
     db.session.execute(
-        update(Review).where(same_target).values(is_current=(Review.id == latest) if latest else False)
+        update(Review)
+        .where(same_target)
+        .values(is_current=(Review.id == latest) if latest else False)
         .execution_options(synchronize_session="fetch")
     )
 
@@ -103,8 +124,10 @@ def refresh_target(review: Review) -> None:
     aggregates.refresh(target_of(review))
 
 
-def submit_review(author, target: Platform | Requester, data: ReviewData, submission_key: str) -> Review:
-    """Publish a review. The same form sent twice (same submission key) gives back the first review."""
+def submit_review(
+    author, target: Platform | Requester, data: ReviewData, submission_key: str
+) -> Review:
+    """Publish a review. The same form sent twice (same submission key) returns the first."""
     existing = db.session.scalar(
         select(Review).where(Review.author_id == author.id, Review.submission_key == submission_key)
     )
@@ -122,7 +145,9 @@ def submit_review(author, target: Platform | Requester, data: ReviewData, submis
             db.session.add(review)
     except IntegrityError:  # the same form, sent twice at the same moment
         return db.session.scalar(
-            select(Review).where(Review.author_id == author.id, Review.submission_key == submission_key)
+            select(Review).where(
+                Review.author_id == author.id, Review.submission_key == submission_key
+            )
         )
     refresh_target(review)
     accounts.count_contribution(author, +1)
@@ -139,7 +164,9 @@ def edit_review(editor, review: Review, data: ReviewData) -> Review:
         raise PermissionDenied(_("Only the author can edit this review."))
     if _snapshot(review) == asdict(data):
         return review
-    db.session.add(ReviewRevision(review_id=review.id, editor_id=editor.id, snapshot=_snapshot(review)))
+    db.session.add(
+        ReviewRevision(review_id=review.id, editor_id=editor.id, snapshot=_snapshot(review))
+    )
     _apply(review, data, editor)
     review.edited_at = utcnow()
     refresh_target(review)
@@ -160,9 +187,13 @@ def withdraw_review(user, review: Review) -> None:
 def history(user, review: Review) -> list[ReviewRevision]:
     if not permissions.can_see_history(user, review):
         raise PermissionDenied(_("Only the author and moderators can see the history of a review."))
-    return list(db.session.scalars(
-        select(ReviewRevision).where(ReviewRevision.review_id == review.id).order_by(ReviewRevision.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ReviewRevision)
+            .where(ReviewRevision.review_id == review.id)
+            .order_by(ReviewRevision.created_at.desc())
+        )
+    )
 
 
 def reviews_of(target: Platform | Requester, sort: str, page: int, per_page: int) -> Page[Review]:
@@ -171,36 +202,56 @@ def reviews_of(target: Platform | Requester, sort: str, page: int, per_page: int
         query = query.where(Review.requester_id == target.id)
     else:
         query = query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
-    order = Review.created_at.asc() if sort == "oldest" else Review.created_at.desc()
-    return paginate(db.session, query.order_by(order, Review.id), page, per_page, total=None)
+    if sort == "oldest":
+        query = query.order_by(Review.created_at.asc(), Review.id.asc())
+    else:
+        query = query.order_by(Review.created_at.desc(), Review.id.desc())
+    return paginate(db.session, query, page, per_page)
 
 
 def reviews_by(author, page: int, per_page: int) -> Page[Review]:
     query = (
-        select(Review).where(Review.author_id == author.id, Review.visibility != Visibility.DELETED)
+        select(Review)
+        .where(Review.author_id == author.id, Review.visibility != Visibility.DELETED)
         .order_by(Review.created_at.desc(), Review.id.desc())
     )
     return paginate(db.session, query, page, per_page)
 
 
 def waiting_for_outcome(author) -> list[Review]:
-    return list(db.session.scalars(
-        select(Review).where(Review.author_id == author.id, Review.outcome == Outcome.PENDING,
-                             Review.visibility != Visibility.DELETED)
-        .order_by(Review.created_at.asc()).limit(100)
-    ))
+    return list(
+        db.session.scalars(
+            select(Review)
+            .where(
+                Review.author_id == author.id,
+                Review.outcome == Outcome.PENDING,
+                Review.visibility != Visibility.DELETED,
+            )
+            .order_by(Review.created_at.asc())
+            .limit(100)
+        )
+    )
 
 
 def public_review_count(author) -> int:
     """Signed reviews only: counting anonymous ones on a profile would help unmask them."""
     return db.session.scalar(
-        select(func.count()).select_from(Review).where(
-            Review.author_id == author.id, Review.anonymous.is_(False), Review.visibility == Visibility.VISIBLE)
+        select(func.count())
+        .select_from(Review)
+        .where(
+            Review.author_id == author.id,
+            Review.anonymous.is_(False),
+            Review.visibility == Visibility.VISIBLE,
+        )
     )
 
 
 def recently_reviewed_requesters(limit: int = 8) -> list[Requester]:
-    return list(db.session.scalars(
-        select(Requester).where(Requester.last_review_at.is_not(None))
-        .order_by(Requester.last_review_at.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Requester)
+            .where(Requester.last_review_at.is_not(None))
+            .order_by(Requester.last_review_at.desc())
+            .limit(limit)
+        )
+    )

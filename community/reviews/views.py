@@ -18,14 +18,21 @@ bp = Blueprint("reviews", __name__)
 
 @bp.app_context_processor
 def review_helpers() -> dict:
-    return {"review_permissions": permissions, "outcome_labels": dict(OUTCOME_CHOICES), "wages": minimum_wages()}
+    return {
+        "review_permissions": permissions,
+        "outcome_labels": dict(OUTCOME_CHOICES),
+        "wages": minimum_wages(),
+    }
+
 
 write_limit = limiter.limit(write_burst_limit, key_func=member_key, methods=["POST"])
 
 
 def review_url(review) -> str:
     if review.requester_id:
-        return url_for("catalog.requester", requester_id=review.requester_id, _anchor=f"r{review.id}")
+        return url_for(
+            "catalog.requester", requester_id=review.requester_id, _anchor=f"r{review.id}"
+        )
     return url_for("catalog.platform", slug=review.platform.slug, _anchor=f"r{review.id}")
 
 
@@ -71,7 +78,9 @@ def review_platform(slug: str):
 @write_limit
 def review_by_identifier():
     form = TargetForm()
-    form.platform_id.choices = options([(0, _("Choose…")), *((p.id, p.name) for p in catalog.all_platforms())])
+    form.platform_id.choices = options(
+        [(0, _("Choose…")), *((p.id, p.name) for p in catalog.all_platforms())]
+    )
     if request.method == "GET":
         form.anonymous.data = current_user.anonymous_by_default
         form.platform_id.data = request.args.get("platform", 0, type=int)
@@ -79,14 +88,19 @@ def review_by_identifier():
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("reviews/new.html", form=form, target=None), status
-    page = lambda: render_template("reviews/new.html", form=form, target=None)  # noqa: E731
+
+    def page():
+        return render_template("reviews/new.html", form=form, target=None)
+
     on_refusal(page)
     platform = catalog.get_platform_or_404(form.platform_id.data)
     requester = catalog.find_or_create_requester(
         platform, form.requester_external_id.data, form.requester_name.data
     )
     db.session.flush()
-    review = service.submit_review(current_user, requester, form.to_data(), form.submission_key.data)
+    review = service.submit_review(
+        current_user, requester, form.to_data(), form.submission_key.data
+    )
     flash(_("Thank you — your review is published."))
     return redirect(review_url(review))
 
@@ -106,7 +120,10 @@ def edit(review_id: int):
     form = ReviewForm()
     if request.method == "GET":
         form.fill_from(review)
-    page = lambda: render_template("reviews/edit.html", form=form, review=review)  # noqa: E731
+
+    def page():
+        return render_template("reviews/edit.html", form=form, review=review)
+
     if not form.validate_on_submit():
         return page(), 422 if request.method == "POST" else 200
     on_refusal(page)

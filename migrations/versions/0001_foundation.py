@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:20:20.123503
+Create Date: 2026-11-23 16:28:34.086214
 
 """
 from alembic import op
@@ -82,6 +82,7 @@ def upgrade():
     with op.batch_alter_table('platforms', schema=None) as batch_op:
         batch_op.create_index('ix_platforms_last_review_at', ['last_review_at'], unique=False)
         batch_op.create_index('ix_platforms_median_hourly', ['median_hourly_usd_cents'], unique=False)
+        batch_op.create_index(batch_op.f('ix_platforms_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_platforms_name_key'), ['name_key'], unique=False)
         batch_op.create_index('ix_platforms_ranking', ['ranking_score'], unique=False)
         batch_op.create_index('ix_platforms_reviewer_count', ['reviewer_count'], unique=False)
@@ -234,6 +235,7 @@ def downgrade():
         batch_op.drop_index('ix_platforms_reviewer_count')
         batch_op.drop_index('ix_platforms_ranking')
         batch_op.drop_index(batch_op.f('ix_platforms_name_key'))
+        batch_op.drop_index(batch_op.f('ix_platforms_name'))
         batch_op.drop_index('ix_platforms_median_hourly')
         batch_op.drop_index('ix_platforms_last_review_at')
 

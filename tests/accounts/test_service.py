@@ -23,7 +23,10 @@ def test_production_hash_cost_meets_owasp(app):
     from community.accounts.passwords import DEFAULT_MEMORY_KIB, DEFAULT_TIME_COST
 
     assert DEFAULT_MEMORY_KIB >= 19 * 1024 and DEFAULT_TIME_COST >= 2
-    assert PasswordHasher(time_cost=DEFAULT_TIME_COST, memory_cost=DEFAULT_MEMORY_KIB).type.name == "ID"
+    assert (
+        PasswordHasher(time_cost=DEFAULT_TIME_COST, memory_cost=DEFAULT_MEMORY_KIB).type.name
+        == "ID"
+    )
 
 
 def test_pseudonyms_are_unique_whatever_their_case(app):
@@ -93,11 +96,19 @@ def test_changing_the_password_needs_the_current_one(app):
 
 @pytest.mark.parametrize(
     "age_days, contributions, sanction_days_ago, level",
-    [(0, 0, None, 0), (2, 50, None, 0), (3, 3, None, 1), (29, 100, None, 1), (30, 20, None, 2),
-     (400, 500, 10, 1), (400, 500, 91, 2)],
+    [
+        (0, 0, None, 0),
+        (2, 50, None, 0),
+        (3, 3, None, 1),
+        (29, 100, None, 1),
+        (30, 20, None, 2),
+        (400, 500, 10, 1),
+        (400, 500, 91, 2),
+    ],
 )
-def test_trust_levels_follow_the_record_and_the_configured_thresholds(app, age_days, contributions,
-                                                                       sanction_days_ago, level):
+def test_trust_levels_follow_the_record_and_the_configured_thresholds(
+    app, age_days, contributions, sanction_days_ago, level
+):
     now = utcnow()
     user = make_user(trust=0)
     user.created_at = now - timedelta(days=age_days)

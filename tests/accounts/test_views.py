@@ -4,15 +4,19 @@ from tests.conftest import PASSWORD, build_app, csrf_token_from, login, make_use
 
 
 def test_register_logs_the_new_member_in(client):
-    response = client.post("/register", data={"username": "fresh_worker", "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/register", data={"username": "fresh_worker", "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)
     assert "fresh_worker" in page and "Log out" in page
 
 
 def test_registration_errors_keep_what_was_typed_and_store_nothing(client):
-    response = client.post("/register", data={"username": "x", "password": "short", "confirm": "other",
-                                              "email": "not-an-email"})
+    response = client.post(
+        "/register",
+        data={"username": "x", "password": "short", "confirm": "other", "email": "not-an-email"},
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "A pseudonym has 3 to 32 characters." in html
@@ -25,8 +29,15 @@ def test_registration_errors_keep_what_was_typed_and_store_nothing(client):
 
 def test_a_taken_pseudonym_is_refused_with_the_form_kept(client):
     make_user(username="taken_name")
-    response = client.post("/register", data={"username": "Taken_Name", "password": PASSWORD, "confirm": PASSWORD,
-                                              "email": "me@example.org"})
+    response = client.post(
+        "/register",
+        data={
+            "username": "Taken_Name",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "email": "me@example.org",
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "not available" in html
@@ -45,16 +56,26 @@ def test_login_and_failure_messages_do_not_reveal_accounts(client):
 
 def test_login_redirects_only_to_this_site(client):
     user = make_user()
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                           "next": "https://evil.example/steal"})
+    response = client.post(
+        "/login",
+        data={
+            "username": user.username,
+            "password": PASSWORD,
+            "next": "https://evil.example/steal",
+        },
+    )
     assert response.headers["Location"] == "/"
     client.post("/logout")
     user = make_user()
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD, "next": "/rules"})
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "next": "/rules"}
+    )
     assert response.headers["Location"] == "/rules"
     for hostile in ("//evil.example", "/\\evil.example", "javascript:alert(1)"):
         client.post("/logout")
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD, "next": hostile})
+        response = client.post(
+            "/login", data={"username": user.username, "password": PASSWORD, "next": hostile}
+        )
         assert response.headers["Location"] == "/", hostile
 
 
@@ -85,8 +106,14 @@ def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, user.username, remember=True)
     login(laptop, user.username)
-    response = laptop.post("/settings/password", data={"current": PASSWORD, "password": "another long password",
-                                                       "confirm": "another long password"})
+    response = laptop.post(
+        "/settings/password",
+        data={
+            "current": PASSWORD,
+            "password": "another long password",
+            "confirm": "another long password",
+        },
+    )
     assert response.status_code == 302
     assert laptop.get("/settings").status_code == 200
     phone.delete_cookie("session")
@@ -96,8 +123,14 @@ def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app):
 def test_wrong_current_password_is_refused_clearly(client):
     user = make_user()
     login(client, user.username)
-    response = client.post("/settings/password", data={"current": "not my password", "password": "another long password",
-                                                       "confirm": "another long password"})
+    response = client.post(
+        "/settings/password",
+        data={
+            "current": "not my password",
+            "password": "another long password",
+            "confirm": "another long password",
+        },
+    )
     assert response.status_code == 422
     assert "current password is not correct" in response.get_data(as_text=True)
 
@@ -105,7 +138,9 @@ def test_wrong_current_password_is_refused_clearly(client):
 def test_cookies_are_http_only_and_same_site(app):
     user = make_user()
     client = app.test_client()
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD, "remember": "y"})
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "remember": "y"}
+    )
     cookies = response.headers.getlist("Set-Cookie")
     for name in ("session=", "remember_token="):
         cookie = next(c for c in cookies if c.startswith(name))
@@ -116,8 +151,9 @@ def test_cookies_are_secure_when_configured_for_https(tmp_path_factory):
     app = build_app(tmp_path_factory, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     with app.app_context():
         user = make_user()
-        response = app.test_client().post("/login", data={"username": user.username, "password": PASSWORD,
-                                                          "remember": "y"})
+        response = app.test_client().post(
+            "/login", data={"username": user.username, "password": PASSWORD, "remember": "y"}
+        )
         assert all("Secure" in cookie for cookie in response.headers.getlist("Set-Cookie"))
 
 

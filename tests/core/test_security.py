@@ -16,7 +16,9 @@ def test_pages_have_no_inline_script_or_style(client):
 
 def test_oversized_bodies_are_refused_with_a_clear_page(app, client):
     limit = app.config["MAX_CONTENT_LENGTH"]
-    response = client.post("/login", data=b"x" * (limit + 1), content_type="application/octet-stream")
+    response = client.post(
+        "/login", data=b"x" * (limit + 1), content_type="application/octet-stream"
+    )
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
 

@@ -18,13 +18,29 @@ def figures(target):
 
 def test_first_review_sets_every_figure(app):
     requester = make_requester()
-    make_review(target=requester, score_pay=2, score_fairness=3, score_communication=5,
-                reward_minor=100, currency="USD", minutes=10, outcome="approved", days_to_paid=3)
+    make_review(
+        target=requester,
+        score_pay=2,
+        score_fairness=3,
+        score_communication=5,
+        reward_minor=100,
+        currency="USD",
+        minutes=10,
+        outcome="approved",
+        days_to_paid=3,
+    )
     stats = figures(requester)
     assert requester.reviewer_count == 1
     assert stats["scores"]["pay"] == {"avg": 2, "dist": [0, 1, 0, 0, 0]}
     assert stats["scores"]["communication"]["dist"] == [0, 0, 0, 0, 1]
-    assert stats["hourly"]["USD"] == {"n": 1, "q1": 600, "median": 600, "q3": 600, "pooled": 600, "total_minutes": 10}
+    assert stats["hourly"]["USD"] == {
+        "n": 1,
+        "q1": 600,
+        "median": 600,
+        "q3": 600,
+        "pooled": 600,
+        "total_minutes": 10,
+    }
     assert stats["rejection_share"] == 0 and stats["nonpayment_share"] == 0
     assert stats["median_days_to_paid"] == 3
     assert requester.median_hourly_usd_cents == 600
@@ -71,10 +87,15 @@ def test_withdrawing_the_only_review_empties_the_figures(app):
 def test_editing_a_review_updates_every_figure(app):
     requester = make_requester()
     author = make_user()
-    review = make_review(author, requester, reward_minor=100, currency="USD", minutes=10, outcome="pending")
+    review = make_review(
+        author, requester, reward_minor=100, currency="USD", minutes=10, outcome="pending"
+    )
     assert figures(requester)["hourly"] == {}  # pending pay is not a fact yet
-    reviews.edit_review(author, review, review_data(score_pay=1, reward_minor=100, currency="USD", minutes=10,
-                                                    outcome="rejected"))
+    reviews.edit_review(
+        author,
+        review,
+        review_data(score_pay=1, reward_minor=100, currency="USD", minutes=10, outcome="rejected"),
+    )
     stats = figures(requester)
     assert stats["scores"]["pay"]["avg"] == 1
     assert stats["rejection_share"] == 1
@@ -94,7 +115,13 @@ def test_shares_are_out_of_the_reviews_that_give_an_outcome(app):
 def test_hourly_quartiles_and_pooled_rate_are_per_currency(app):
     requester = make_requester()
     for reward, minutes in [(100, 60), (200, 60), (300, 60), (400, 60), (500, 60)]:
-        make_review(target=requester, reward_minor=reward, currency="USD", minutes=minutes, outcome="approved")
+        make_review(
+            target=requester,
+            reward_minor=reward,
+            currency="USD",
+            minutes=minutes,
+            outcome="approved",
+        )
     make_review(target=requester, reward_minor=1000, currency="EUR", minutes=30, outcome="approved")
     make_review(target=requester, reward_minor=1000, currency="EUR", minutes=90, outcome="returned")
     stats = figures(requester)
@@ -120,9 +147,30 @@ def test_last_90_days_figures_sit_beside_all_time(app):
 
 def test_below_minimum_wage_share(app):
     requester = make_requester()
-    make_review(make_user(country="FR"), requester, reward_minor=100, currency="USD", minutes=60, outcome="approved")
-    make_review(make_user(country="IN"), requester, reward_minor=500, currency="USD", minutes=60, outcome="approved")
-    make_review(make_user(country=None), requester, reward_minor=100, currency="USD", minutes=60, outcome="approved")
+    make_review(
+        make_user(country="FR"),
+        requester,
+        reward_minor=100,
+        currency="USD",
+        minutes=60,
+        outcome="approved",
+    )
+    make_review(
+        make_user(country="IN"),
+        requester,
+        reward_minor=500,
+        currency="USD",
+        minutes=60,
+        outcome="approved",
+    )
+    make_review(
+        make_user(country=None),
+        requester,
+        reward_minor=100,
+        currency="USD",
+        minutes=60,
+        outcome="approved",
+    )
     below = figures(requester)["below_minimum"]
     assert below == {"n": 2, "share": 0.5}
 
@@ -137,8 +185,12 @@ def test_platform_reviews_and_requester_reviews_have_separate_figures(app):
 
 
 def _rows(*overall_scores):
-    return [CountedReview(s, s, s, None, None, None, None, None, None, None, None, None, None, None, None)
-            for s in overall_scores]
+    return [
+        CountedReview(
+            s, s, s, None, None, None, None, None, None, None, None, None, None, None, None
+        )
+        for s in overall_scores
+    ]
 
 
 def test_one_five_star_review_does_not_outrank_fifty_four_star_ones():

@@ -17,7 +17,14 @@ def test_hourly_pay_is_unknown_without_both_figures(received_minor, minutes):
 
 @pytest.mark.parametrize(
     "outcome, expected",
-    [(None, 150), ("approved", 150), ("rejected", 0), ("never_paid", 0), ("returned", 0), ("pending", None)],
+    [
+        (None, 150),
+        ("approved", 150),
+        ("rejected", 0),
+        ("never_paid", 0),
+        ("returned", 0),
+        ("pending", None),
+    ],
 )
 def test_received_money_depends_on_the_outcome(outcome, expected):
     assert received(outcome, 100, 50) == expected
@@ -30,8 +37,15 @@ def test_pooled_rate_lets_unpaid_time_drag_the_rate_down():
 
 @pytest.mark.parametrize(
     "text, currency, minor",
-    [("1.50", "USD", 150), ("1,50", "EUR", 150), ("0.005", "USD", 1), ("120", "JPY", 120),
-     ("120.4", "JPY", 120), (" 2 ", "GBP", 200), ("10", "KES", 1000)],
+    [
+        ("1.50", "USD", 150),
+        ("1,50", "EUR", 150),
+        ("0.005", "USD", 1),
+        ("120", "JPY", 120),
+        ("120.4", "JPY", 120),
+        (" 2 ", "GBP", 200),
+        ("10", "KES", 1000),
+    ],
 )
 def test_amounts_are_parsed_into_minor_units_of_their_currency(text, currency, minor):
     assert parse_amount(text, currency) == minor

@@ -1,0 +1,80 @@
+"""Every list the site shows is served by an index: no page makes SQLite scan a whole table."""
+
+import re
+
+import pytest
+from sqlalchemy import event, text
+
+from community.catalog import service as catalog
+from community.extensions import db
+from tests.conftest import login, make_review, make_user
+
+FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING (?:COVERING )?INDEX)(?!\w)")
+
+
+@pytest.fixture
+def captured_selects(app):
+    statements = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    yield statements
+    event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def full_scans(statements) -> list[str]:
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            for row in plan:
+                match = FULL_SCAN.search(row[-1])
+                if match and match.group(1) != "CONSTANT":
+                    problems.append(f"{row[-1]}  <-  {statement}")
+    return problems
+
+
+def test_pages_never_scan_a_table(client, captured_selects):
+    catalog.load_starter_platforms()
+    platform = catalog.get_platform_by_slug_or_404("amazon-mechanical-turk")
+    requester = catalog.find_or_create_requester(platform, "AQUERYPLAN0001", "Plan Lab")
+    db.session.commit()
+    author = make_user(username="planner")
+    make_review(author, requester, outcome="pending", reward_minor=50, currency="USD", minutes=5)
+    make_review(author, platform)
+    login(client, "planner")
+    urls = [
+        "/",
+        "/platforms",
+        "/platforms/amazon-mechanical-turk",
+        "/platforms/amazon-mechanical-turk?sort=oldest",
+        f"/requesters/{requester.id}",
+        f"/requesters/{requester.id}?sort=oldest&page=2",
+        "/requesters?q=plan",
+        "/requesters?q=AQUERYPLAN0001&platform=amazon-mechanical-turk",
+        "/check?q=app",
+        "/members/planner",
+        "/me/reviews",
+        "/requesters?platform=amazon-mechanical-turk",
+    ]
+    for sort in catalog.SORTS + ("name",):
+        urls += [
+            f"/platforms?sort={sort}",
+            f"/requesters?sort={sort}",
+            f"/requesters?sort={sort}&platform=amazon-mechanical-turk",
+        ]
+    captured_selects.clear()
+    for url in urls:
+        assert client.get(url).status_code in (200, 302), url
+    assert captured_selects
+    problems = full_scans(captured_selects)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_checker_does_see_a_full_scan(app):
+    assert full_scans([("SELECT * FROM reviews WHERE body = ?", ("x",))])
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
