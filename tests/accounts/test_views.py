@@ -208,3 +208,52 @@ def test_forms_carry_a_csrf_token_and_posts_without_it_are_refused(tmp_path_fact
         response = client.post("/login", data={"username": "a", "password": "b"})
         assert response.status_code == 400
         assert "expired" in response.get_data(as_text=True)
+
+
+def test_settings_are_saved_and_bad_values_are_refused_with_the_form_kept(client):
+    user = make_user()
+    login(client, user.username)
+    ok = client.post(
+        "/settings",
+        data={
+            "country": "KE",
+            "locale": "en",
+            "anonymous_by_default": "y",
+            "email": "me@example.org",
+        },
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(User, user.id)
+    assert (saved.country, saved.anonymous_by_default, saved.email) == (
+        "KE",
+        True,
+        "me@example.org",
+    )
+    bad = client.post(
+        "/settings",
+        data={"country": "XX-not-a-country", "locale": "en", "email": "still@example.org"},
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Not a valid choice" in html or "not a valid choice" in html.lower()
+    assert 'value="still@example.org"' in html
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "me@example.org"
+
+
+def test_password_form_errors_are_clear(client):
+    login(client, make_user().username)
+    response = client.post(
+        "/settings/password", data={"current": "", "password": "short", "confirm": "other"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Type your current password." in html and "Use at least 10 characters." in html
+
+
+def test_empty_login_form_says_what_is_missing(client):
+    response = client.post("/login", data={"username": "", "password": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Type your pseudonym." in html and "Type your password." in html
