@@ -262,7 +262,7 @@ def _review_row(
     hourly = pay.effective_hourly(received, minutes)
     hourly_usd = to_usd_cents(hourly, currency) if hourly is not None else None
     sentences = GOOD if quality >= 3.6 else BAD if quality <= 2.2 else MIDDLE
-    body = " ".join(rng.sample(sentences, 2)) + " " + rng.choice(MIDDLE)
+    body = " ".join(rng.sample(sentences, 2) + rng.sample([m for m in MIDDLE if m not in sentences], 1))
     if body not in rendered:
         rendered[body] = str(render_markdown(body))
     return {
@@ -285,7 +285,7 @@ def _review_row(
         if outcome == "approved" and rng.random() < 0.6
         else None,
         "estimate_honest": rng.choice([True, True, False, None]),
-        "would_work_again": quality >= 3 if rng.random() < 0.7 else None,
+        "would_work_again": rng.random() < quality / 5 if rng.random() < 0.7 else None,
         "body": body,
         "body_html": rendered[body],
         "is_current": True,
@@ -309,6 +309,7 @@ def load_demo_data(seed: int = 2026) -> None:
     quality = {r.id: rng.uniform(1.3, 4.8) for r in requesters}
     quality.update({-p.id: rng.uniform(2.0, 4.5) for p in platforms})
     popularity = [1 / (rank + 1) ** 0.8 for rank in range(len(requesters))]
+    platform_weights = [PLATFORM_WEIGHTS.get(p.slug, 1) for p in platforms]
     rendered: dict[str, str] = {}
     rows = []
     with click.progressbar(range(REVIEWS), label="Writing demo reviews") as bar:
@@ -316,7 +317,7 @@ def load_demo_data(seed: int = 2026) -> None:
             author_id = rng.choice(member_ids)
             created_at = now - timedelta(minutes=rng.randint(5, 720 * 24 * 60))
             if rng.random() < 0.1:
-                platform, requester = rng.choice(platforms), None
+                platform, requester = rng.choices(platforms, platform_weights)[0], None
                 latent = quality[-platform.id]
             else:
                 requester = rng.choices(requesters, popularity)[0]

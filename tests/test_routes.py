@@ -1,4 +1,4 @@
-"""Properties every route must have, checked over the whole URL map so a new route cannot slip past."""
+"""Properties every route must have, checked over the URL map so a new route cannot slip past."""
 
 import re
 
