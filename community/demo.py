@@ -262,7 +262,8 @@ def _review_row(
     hourly = pay.effective_hourly(received, minutes)
     hourly_usd = to_usd_cents(hourly, currency) if hourly is not None else None
     sentences = GOOD if quality >= 3.6 else BAD if quality <= 2.2 else MIDDLE
-    body = " ".join(rng.sample(sentences, 2) + rng.sample([m for m in MIDDLE if m not in sentences], 1))
+    chosen = rng.sample(sentences, 2)
+    body = " ".join(chosen + rng.sample([m for m in MIDDLE if m not in chosen], 1))
     if body not in rendered:
         rendered[body] = str(render_markdown(body))
     return {
