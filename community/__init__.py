@@ -25,7 +25,6 @@ from community.core.database import init_database
 from community.core.errors import DomainError
 from community.core.formatting import register_filters
 from community.core.security import add_security_headers
-from community.core.views import show_refusal_on_form
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +118,7 @@ def _register_errors(app: Flask) -> None:
             ), error.status_code
         if g.get("form_page") is not None and request.method == "POST":
             flash(error.message, "error")
-            return show_refusal_on_form(error)
+            return g.form_page(), error.status_code
         return render_template(
             "errors/error.html", status=error.status_code, message=error.message
         ), error.status_code

@@ -6,10 +6,9 @@ from flask_login import current_user, login_required
 from community.catalog import permissions, service
 from community.catalog.forms import KIND_LABELS, PlatformForm
 from community.core.errors import PermissionDenied
-from community.core.limits import member_key, write_burst_limit
+from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
-from community.extensions import limiter
 from community.reviews import service as reviews
 
 bp = Blueprint("catalog", __name__)
@@ -55,7 +54,7 @@ def platforms():
 
 @bp.route("/platforms/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(write_burst_limit, key_func=member_key, methods=["POST"])
+@limit_writes
 def new_platform():
     if not permissions.can_add_platform(current_user):
         raise PermissionDenied(_("Members can add platforms after a few days of participation."))

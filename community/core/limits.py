@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from community.core.errors import RateLimited
+from community.extensions import limiter
 
 
 def _level_index(user) -> int:
@@ -47,3 +48,7 @@ def member_key() -> str:
     if current_user.is_authenticated:
         return f"member:{current_user.id}"
     return f"ip:{get_remote_address()}"
+
+
+# Decorates every view that writes: a burst limit per member, by trust level.
+limit_writes = limiter.limit(write_burst_limit, key_func=member_key, methods=["POST"])

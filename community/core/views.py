@@ -5,17 +5,10 @@ from urllib.parse import urlsplit
 
 from flask import g
 
-from community.core.errors import DomainError
-
 
 def on_refusal(render: Callable[[], str]) -> None:
     """Tell the DomainError handler how to show this form again, with what the member typed."""
     g.form_page = render
-
-
-def show_refusal_on_form(error: DomainError):
-    """The refused form, shown again with what the member typed."""
-    return g.form_page(), error.status_code
 
 
 def safe_next(target: str | None, fallback: str) -> str:

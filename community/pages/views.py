@@ -1,6 +1,9 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from sqlalchemy import text
+
 from community.catalog import service as catalog
+from community.extensions import db
 from community.reviews import service as reviews
 from community.reviews.fairpay import minimum_wages
 
@@ -40,9 +43,5 @@ def fair_pay():
 
 @bp.get("/health")
 def health():
-    from sqlalchemy import text
-
-    from community.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 from community.catalog import service as catalog
 from community.core.errors import PermissionDenied
 from community.core.forms import options
-from community.core.limits import member_key, write_burst_limit
+from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
-from community.extensions import db, limiter
+from community.extensions import db
 from community.reviews import permissions, service
 from community.reviews.fairpay import minimum_wages
 from community.reviews.forms import OUTCOME_CHOICES, ReviewForm, TargetForm
@@ -23,9 +23,6 @@ def review_helpers() -> dict:
         "outcome_labels": dict(OUTCOME_CHOICES),
         "wages": minimum_wages(),
     }
-
-
-write_limit = limiter.limit(write_burst_limit, key_func=member_key, methods=["POST"])
 
 
 def review_url(review) -> str:
@@ -49,7 +46,7 @@ def _publish(form, target):
 
 @bp.route("/requesters/<int:requester_id>/reviews/new", methods=["GET", "POST"])
 @login_required
-@write_limit
+@limit_writes
 def review_requester(requester_id: int):
     requester = catalog.get_requester_or_404(requester_id)
     form = ReviewForm()
@@ -62,7 +59,7 @@ def review_requester(requester_id: int):
 
 @bp.route("/platforms/<slug>/reviews/new", methods=["GET", "POST"])
 @login_required
-@write_limit
+@limit_writes
 def review_platform(slug: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     form = ReviewForm()
@@ -75,7 +72,7 @@ def review_platform(slug: str):
 
 @bp.route("/reviews/new", methods=["GET", "POST"])
 @login_required
-@write_limit
+@limit_writes
 def review_by_identifier():
     form = TargetForm()
     form.platform_id.choices = options(
@@ -112,7 +109,7 @@ def show(review_id: int):
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
 @login_required
-@write_limit
+@limit_writes
 def edit(review_id: int):
     review = service.get_review_or_404(review_id)
     if not permissions.can_edit(current_user, review):
@@ -134,7 +131,7 @@ def edit(review_id: int):
 
 @bp.post("/reviews/<int:review_id>/withdraw")
 @login_required
-@write_limit
+@limit_writes
 def withdraw(review_id: int):
     review = service.get_review_or_404(review_id)
     target_url = review_url(review).split("#")[0]
