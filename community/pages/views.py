@@ -1,5 +1,4 @@
 from flask import Blueprint, redirect, render_template, request, url_for
-
 from sqlalchemy import text
 
 from community.catalog import service as catalog
