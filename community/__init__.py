@@ -26,6 +26,8 @@ from community.core.errors import DomainError
 from community.core.formatting import register_filters
 from community.core.security import add_security_headers
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+from community.search.documents import register_source
+from community.search.service import drain_after_request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,10 +50,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_search_sources()
     _register_errors(app)
     register_filters(app)
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     app.after_request(add_security_headers)
+    app.after_request(drain_after_request)
 
     from community.cli import register_commands
 
@@ -97,11 +101,23 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
     from community.catalog.views import bp as catalog
+    from community.forum.views import bp as forum
+    from community.notifications.views import bp as notifications
     from community.pages.views import bp as pages
     from community.reviews.views import bp as reviews
+    from community.search.views import bp as search
 
-    for blueprint in (pages, accounts, catalog, reviews):
+    for blueprint in (pages, accounts, catalog, reviews, forum, notifications, search):
         app.register_blueprint(blueprint)
+
+
+def _register_search_sources() -> None:
+    from community.catalog.indexing import SOURCES as catalog_sources
+    from community.forum.indexing import SOURCES as forum_sources
+    from community.reviews.indexing import SOURCES as review_sources
+
+    for source in (*catalog_sources, *forum_sources, *review_sources):
+        register_source(source)
 
 
 def _wants_json() -> bool:

@@ -10,7 +10,10 @@ from community.accounts import service as accounts
 from community.accounts.models import Role, User
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
+from community.demo import load_demo_data
 from community.extensions import db
+from community.reviews import aggregates
+from community.search import service as search
 
 
 def register_commands(app: Flask) -> None:
@@ -32,27 +35,23 @@ def register_commands(app: Flask) -> None:
     def load_platforms():
         """Insert or refresh the shipped starter list of platforms."""
         added = catalog.load_starter_platforms()
+        search.drain()
         click.echo(f"{added} platforms added; the starter list is up to date.")
 
     @app.cli.command("demo-data")
     @click.option("--seed", default=2026, show_default=True)
-    @click.option(
-        "--if-empty", is_flag=True, help="Do nothing when the database already has members."
-    )
-    def demo_data(seed: int, if_empty: bool):
-        """Load believable demo data (reproducible from the seed)."""
-        from community.demo import load_demo_data
-
+    @click.option("--scale", default=1.0, show_default=True, help="Multiplies every count.")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database has members.")
+    def demo_data(seed: int, scale: float, if_empty: bool):
+        """Load believable demo data (reproducible from the seed), then build the search index."""
         if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
             click.echo("The database already has members: no demo data loaded.")
             return
-        load_demo_data(seed)
+        load_demo_data(seed, scale)
 
     @app.cli.command("refresh-stats")
     def refresh_stats():
         """Recompute every stored review figure (run daily: the last-90-days figures age)."""
-        from community.reviews import aggregates
-
         targets = list(db.session.scalars(select(Platform))) + list(
             db.session.scalars(select(Requester).where(Requester.reviewer_count > 0))
         )
@@ -60,3 +59,23 @@ def register_commands(app: Flask) -> None:
             for target in bar:
                 aggregates.refresh(target)
         db.session.commit()
+
+    @app.cli.group("search")
+    def search_group():
+        """The search index."""
+
+    @search_group.command("rebuild")
+    def rebuild():
+        """Rebuild the whole index from the database, with a progress bar."""
+        with click.progressbar(length=search.document_count(), label="Indexing") as bar:
+            indexed = search.rebuild(progress=bar.update)
+        click.echo(f"{indexed} documents indexed.")
+
+    @search_group.command("drain")
+    def drain():
+        """Apply the index changes waiting in the outbox (normally done after each write)."""
+        waiting = search.pending()
+        if search.drain():
+            click.echo(f"{waiting} waiting changes applied.")
+        else:
+            click.echo("Another process is updating the index; it applies the waiting changes.")

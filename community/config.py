@@ -40,6 +40,7 @@ def build_config(instance_path: str) -> dict:
         ),
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
+        "SEARCH_TIME_LIMIT_SECONDS": float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "1.0")),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
@@ -70,6 +71,8 @@ def build_config(instance_path: str) -> dict:
         "DAILY_QUOTAS": {
             "review": (5, 30, 100),
             "platform": (0, 5, 20),
+            "thread": (3, 20, 50),
+            "post": (20, 200, 500),
         },
         # Short bursts, per account, by trust level (Flask-Limiter syntax).
         "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),

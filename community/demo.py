@@ -15,11 +15,13 @@ from community.core.database import utcnow
 from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.extensions import db
+from community.forum.demo import load_demo_forum
 from community.reviews import aggregates, fairpay, pay
 from community.reviews.models import Review
+from community.search import service as search
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo accounts, demo data only
-MEMBERS, REQUESTERS, REVIEWS = 300, 500, 5000
+MEMBERS, REQUESTERS, REVIEWS = 300, 500, 5000  # at scale 1
 
 FIRST = [
     "mira",
@@ -169,12 +171,12 @@ def _mturk_id(rng: random.Random) -> str:
     )
 
 
-def _members(rng: random.Random, now) -> list[int]:
+def _members(rng: random.Random, now, count: int) -> list[int]:
     hashed = passwords.hash_password(DEMO_PASSWORD)
     countries = list(fairpay.minimum_wages()) + [None] * 4
     rows, seen = [], set()
     named = [("demo", Role.MEMBER), ("demo_moderator", Role.MODERATOR)]
-    while len(rows) < MEMBERS:
+    while len(rows) < count:
         if named:
             name, role = named.pop(0)
         else:
@@ -203,12 +205,12 @@ def _members(rng: random.Random, now) -> list[int]:
     return list(db.session.scalars(select(User.id).order_by(User.id)))
 
 
-def _requesters(rng: random.Random, platforms: list[Platform]) -> list[Requester]:
+def _requesters(rng: random.Random, platforms: list[Platform], count: int) -> list[Requester]:
     slugs = [p.slug for p in platforms]
     weights = [PLATFORM_WEIGHTS.get(slug, 1) for slug in slugs]
     by_slug = {p.slug: p for p in platforms}
     rows, names = [], set()
-    while len(rows) < REQUESTERS:
+    while len(rows) < count:
         platform = by_slug[rng.choices(slugs, weights)[0]]
         name = " ".join(rng.sample(REQUESTER_WORDS, 2))
         if rng.random() < 0.4:
@@ -299,21 +301,22 @@ def _review_row(
     }
 
 
-def load_demo_data(seed: int = 2026) -> None:
+def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
+    """Load demo data; `scale` shrinks or grows every count (tests use a small scale)."""
     rng = random.Random(seed)
     now = utcnow()
     catalog.load_starter_platforms()
     platforms = list(db.session.scalars(select(Platform).order_by(Platform.id)))
-    member_ids = _members(rng, now)
+    member_ids = _members(rng, now, max(10, int(MEMBERS * scale)))
     countries = dict(db.session.execute(select(User.id, User.country)).all())
-    requesters = _requesters(rng, platforms)
+    requesters = _requesters(rng, platforms, max(10, int(REQUESTERS * scale)))
     quality = {r.id: rng.uniform(1.3, 4.8) for r in requesters}
     quality.update({-p.id: rng.uniform(2.0, 4.5) for p in platforms})
     popularity = [1 / (rank + 1) ** 0.8 for rank in range(len(requesters))]
     platform_weights = [PLATFORM_WEIGHTS.get(p.slug, 1) for p in platforms]
     rendered: dict[str, str] = {}
     rows = []
-    with click.progressbar(range(REVIEWS), label="Writing demo reviews") as bar:
+    with click.progressbar(range(int(REVIEWS * scale)), label="Writing demo reviews") as bar:
         for _ in bar:
             author_id = rng.choice(member_ids)
             created_at = now - timedelta(minutes=rng.randint(5, 720 * 24 * 60))
@@ -355,7 +358,13 @@ def load_demo_data(seed: int = 2026) -> None:
         for target in bar:
             aggregates.refresh(target, now)
     db.session.commit()
+    load_demo_forum(rng, member_ids, now, scale)
+    with click.progressbar(
+        length=search.document_count(), label="Building the search index"
+    ) as bar:
+        search.rebuild(progress=bar.update)
     click.echo(
         f"Demo data loaded: {len(platforms)} platforms, {len(requesters)} requesters, "
-        f"{len(member_ids)} members, {len(rows)} reviews. Log in as demo / {DEMO_PASSWORD}."
+        f"{len(member_ids)} members, {len(rows)} reviews, a forum and its search index. "
+        f"Log in as demo / {DEMO_PASSWORD}."
     )

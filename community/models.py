@@ -2,14 +2,24 @@
 
 from community.accounts.models import LoginThrottle, User
 from community.catalog.models import Platform, Requester, RequesterAlias
+from community.forum.models import Category, Post, PostRevision, Subscription, Thread
+from community.notifications.models import Notification
 from community.reviews.models import Review, ReviewRevision
+from community.search.models import SearchOutbox
 
 __all__ = [
+    "Category",
     "LoginThrottle",
+    "Notification",
     "Platform",
+    "Post",
+    "PostRevision",
     "Requester",
     "RequesterAlias",
     "Review",
     "ReviewRevision",
+    "SearchOutbox",
+    "Subscription",
+    "Thread",
     "User",
 ]

@@ -1,5 +1,6 @@
 """One app per test session, migrated with Alembic from empty; every test starts clean."""
 
+import contextvars
 import itertools
 import re
 from datetime import timedelta
@@ -15,7 +16,9 @@ from community.accounts.models import Role
 from community.catalog.models import Platform, Requester, normalise_name
 from community.core.database import utcnow
 from community.extensions import db, limiter
+from community.forum import service as forum
 from community.reviews import service as reviews
+from community.search import service as search
 
 PASSWORD = "correct horse battery"
 TEST_CONFIG = {
@@ -29,12 +32,13 @@ _names = itertools.count(1)
 
 
 class FreshContextClient(FlaskClient):
-    """Each request gets its own app context (its own `g` and session), as in production."""
+    """Each request runs as in production: its own app context (its own `g` and database session),
+    popped before the answer is closed, and the answer read and closed like a server does."""
 
     def open(self, *args, **kwargs):
         db.session.commit()  # the test's own transaction ends, as another process's would
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def build_app(tmp_path_factory, **overrides):
@@ -60,6 +64,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def clean_database(app):
     with app.app_context():
+        forum.ensure_general_categories()  # reference rows the migration seeds
         yield
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
@@ -67,6 +72,7 @@ def clean_database(app):
         db.session.commit()
         db.session.remove()
         limiter.reset()
+        search.backend().reset()
 
 
 @pytest.fixture
@@ -103,6 +109,8 @@ def make_platform(name: str | None = None, slug: str | None = None) -> Platform:
         name_key=normalise_name(name),
     )
     db.session.add(platform)
+    db.session.flush()
+    search.enqueue("platform", platform.id)
     db.session.commit()
     return platform
 
@@ -120,6 +128,8 @@ def make_requester(
         name_key=normalise_name(name),
     )
     db.session.add(requester)
+    db.session.flush()
+    search.enqueue("requester", requester.id)
     db.session.commit()
     return requester
 
@@ -157,3 +167,21 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def make_thread(
+    author=None,
+    title: str = "How long until the first payout?",
+    body: str = "Asking for a friend.",
+    category: str = "newcomers",
+    platform=None,
+    requester=None,
+):
+    author = author or make_user()
+    category_row = (
+        None if platform is not None and category is None else forum.get_category_or_404(category)
+    )
+    data = forum.ThreadData(
+        title, body, platform.id if platform else None, requester.id if requester else None
+    )
+    return forum.start_thread(author, category_row, data)

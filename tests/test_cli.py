@@ -3,8 +3,10 @@ from sqlalchemy import func, select
 from community.accounts.models import Role, User
 from community.catalog.models import Platform, Requester
 from community.extensions import db
+from community.forum.models import Post
 from community.reviews import aggregates
 from community.reviews.models import Review
+from community.search import service as search
 
 
 def test_create_admin_creates_then_promotes(app):
@@ -27,11 +29,13 @@ def test_load_platforms_is_idempotent(app):
 
 def test_demo_data_is_believable_and_its_figures_equal_a_recount(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["demo-data", "--seed", "7"])
+    result = runner.invoke(args=["demo-data", "--seed", "7", "--scale", "0.1"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count()).select_from(Review)) == 5000
-    assert db.session.scalar(select(func.count()).select_from(User)) == 300
-    assert db.session.scalar(select(func.count()).select_from(Requester)) == 500
+    assert db.session.scalar(select(func.count()).select_from(Review)) == 500
+    assert db.session.scalar(select(func.count()).select_from(User)) == 30
+    assert db.session.scalar(select(func.count()).select_from(Requester)) == 50
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 2000
+    assert search.backend().keys() and search.pending() == 0
     outcomes = set(db.session.scalars(select(Review.outcome).distinct()))
     assert {"rejected", "never_paid", "approved", "pending"} <= outcomes
     stored = {

@@ -18,6 +18,7 @@ from community.core.limits import check_daily_quota
 from community.core.money import DATA_DIR, minor_exponent
 from community.core.pagination import Page, paginate
 from community.extensions import db
+from community.search import service as search
 
 SORTS = ("best", "worst", "most_reviewed", "lowest_pay", "recent")
 EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
@@ -132,6 +133,8 @@ def add_platform(user, data: PlatformData) -> Platform:
         created_by_id=user.id,
     )
     db.session.add(platform)
+    db.session.flush()
+    search.enqueue("platform", platform.id)
     db.session.commit()
     return platform
 
@@ -172,6 +175,9 @@ def load_starter_platforms() -> int:
         platform.terms_source = terms.get("source")
         platform.founded = entry.get("founded")
         platform.source = entry.get("source")
+    db.session.flush()
+    for platform in db.session.scalars(select(Platform)):
+        search.enqueue("platform", platform.id)
     db.session.commit()
     return added
 
@@ -236,6 +242,7 @@ def find_or_create_requester(
             *(a.name_key for a in found.aliases),
         }:
             found.aliases.append(RequesterAlias(name=name.strip(), name_key=normalise_name(name)))
+            search.enqueue("requester", found.id)
         return found
     external_id = clean_external_id(external_id)
     display_name = (name or "").strip() or external_id
@@ -248,8 +255,9 @@ def find_or_create_requester(
     try:
         with db.session.begin_nested():
             db.session.add(requester)
-    except IntegrityError:
+    except IntegrityError:  # created by someone else at the same moment
         return find_requester(platform, external_id, name)
+    search.enqueue("requester", requester.id)
     return requester
 
 

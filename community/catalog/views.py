@@ -9,6 +9,7 @@ from community.core.errors import PermissionDenied
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
+from community.forum import service as forum
 from community.reviews import service as reviews
 
 bp = Blueprint("catalog", __name__)
@@ -88,6 +89,7 @@ def platform(slug: str):
         sort=sort,
         kinds=KIND_LABELS,
         top_requesters=service.top_requesters(platform),
+        threads=forum.threads_about(platform),
     )
 
 
@@ -130,4 +132,5 @@ def requester(requester_id: int):
         requester=requester,
         reviews=page,
         sort=sort,
+        threads=forum.threads_about(requester),
     )

@@ -19,6 +19,7 @@ from community.core.pagination import Page, paginate
 from community.extensions import db
 from community.reviews import aggregates, fairpay, pay, permissions
 from community.reviews.models import Outcome, Review, ReviewRevision
+from community.search import service as search
 
 EDITABLE_FIELDS = (
     "score_pay",
@@ -151,6 +152,7 @@ def submit_review(
         )
     refresh_target(review)
     accounts.count_contribution(author, +1)
+    search.enqueue("review", review.id)
     db.session.commit()
     return review
 
@@ -170,6 +172,7 @@ def edit_review(editor, review: Review, data: ReviewData) -> Review:
     _apply(review, data, editor)
     review.edited_at = utcnow()
     refresh_target(review)
+    search.enqueue("review", review.id)
     db.session.commit()
     return review
 
@@ -181,6 +184,7 @@ def withdraw_review(user, review: Review) -> None:
     review.hidden_reason = "withdrawn"
     refresh_target(review)
     accounts.count_contribution(user, -1)
+    search.enqueue("review", review.id)
     db.session.commit()
 
 

@@ -13,3 +13,12 @@ document.addEventListener("submit", function (event) {
     }, 0);
   }
 });
+
+// Followed threads: tell the server which posts were read, without a click (a GET never writes).
+document.querySelectorAll("form[data-auto-read]").forEach(function (form) {
+  var data = new FormData(form);
+  data.append("silent", "1");
+  window.fetch(form.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (response) {
+    if (response.ok) { form.hidden = true; }
+  });
+});

@@ -1,0 +1,80 @@
+"""Notifying members, listing and clearing their notifications."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from community.core.database import utcnow
+from community.core.errors import NotFound
+from community.core.pagination import Page, paginate
+from community.extensions import db
+from community.notifications.models import Notification
+
+
+def notify(
+    user_ids,
+    kind: str,
+    actor_id: int | None = None,
+    thread_id: int | None = None,
+    post_id: int | None = None,
+) -> None:
+    """Queue one notification per member (never to the actor). The caller commits."""
+    for user_id in dict.fromkeys(user_ids):
+        if user_id != actor_id:
+            db.session.add(
+                Notification(
+                    user_id=user_id,
+                    kind=kind,
+                    actor_id=actor_id,
+                    thread_id=thread_id,
+                    post_id=post_id,
+                )
+            )
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def notifications_of(user, page: int, per_page: int = 30) -> Page[Notification]:
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return paginate(db.session, query, page, per_page)
+
+
+def open_notification(user, notification_id: int) -> Notification:
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound(_("This notification does not exist."))
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+    return notification
+
+
+def mark_all_read(user) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+
+
+def mark_thread_read(user, thread_id: int) -> None:
+    """Reading a thread clears its notifications too. The caller commits."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.thread_id == thread_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+    )

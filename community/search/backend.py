@@ -1,0 +1,66 @@
+"""The small interface every search engine implements (Whoosh by default; PostgreSQL at scale)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from community.search.documents import SearchDocument
+from community.search.query import ParsedQuery
+
+SORTS = ("relevance", "newest")
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or broken: it has to be rebuilt."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: ParsedQuery
+    kind: str | None = None
+    platform_id: int | None = None
+    since: datetime | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    key: str
+    kind: str
+    title: str
+    excerpt_html: str  # escaped text with <mark> around matches
+    created_at: datetime
+    platform_id: int | None
+    ref: dict
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    timed_out: bool = False
+    suggestion: str | None = None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+
+class SearchBackend(Protocol):
+    def apply(self, upserts: list[SearchDocument], removals: list[str]) -> bool:
+        """Index and remove documents. False when another process holds the index (try later)."""
+
+    def rebuild(self, documents, progress=None) -> None:
+        """Replace the whole index with `documents` (an iterable)."""
+
+    def search(self, request: SearchRequest) -> SearchResults: ...
+
+    def keys(self) -> set[str]:
+        """Every key in the index (for checks and tests)."""
+
+    def is_usable(self) -> bool:
+        """False when the index is missing or broken and must be rebuilt."""

@@ -1,0 +1,182 @@
+"""Search: the outbox that keeps the index in step with every write, rebuilds, and queries.
+
+Services call `enqueue(kind, id)` before they commit a change to something searchable; the row
+commits (or rolls back) with the change. `drain()` applies the outbox to the index: the process
+that gets the index lock applies everything waiting, so several processes never fight over the
+index and a crash between commit and indexing loses nothing.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import delete, func, insert, select
+
+from community.core.database import utcnow
+from community.extensions import db
+from community.search.backend import IndexUnavailable, SearchBackend, SearchRequest, SearchResults
+from community.search.documents import load_documents, make_key, sources
+from community.search.models import SearchOutbox
+from community.search.query import parse
+from community.search.whoosh_backend import WhooshBackend
+
+DRAIN_BATCH = 500
+SINCE_DAYS = {"week": 7, "month": 31, "year": 366}
+
+
+def backend() -> SearchBackend:
+    """One backend object per process and configuration (it keeps its searcher open)."""
+    extensions = current_app.extensions
+    if "search_backend" not in extensions:
+        name = current_app.config["SEARCH_BACKEND"]
+        if name != "whoosh":
+            raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r}")
+        extensions["search_backend"] = WhooshBackend(
+            current_app.config["SEARCH_INDEX_DIR"], current_app.config["SEARCH_TIME_LIMIT_SECONDS"]
+        )
+    return extensions["search_backend"]
+
+
+def enqueue(kind: str, item_id: int) -> None:
+    """Record that `kind:item_id` changed; it is re-read from the database when drained."""
+    db.session.add(SearchOutbox(doc_key=make_key(kind, item_id)))
+    if has_app_context():
+        g.search_outbox_touched = True
+
+
+def pending() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchOutbox))
+
+
+def _drain_once() -> bool:
+    """Apply what is waiting while holding the index. False if another process holds it."""
+    while True:
+        rows = db.session.execute(
+            select(SearchOutbox.id, SearchOutbox.doc_key)
+            .order_by(SearchOutbox.id)
+            .limit(DRAIN_BATCH)
+        ).all()
+        if not rows:
+            db.session.rollback()
+            return True
+        keys = list(dict.fromkeys(key for _, key in rows))
+        documents = load_documents(keys)
+        removals = [key for key in keys if key not in documents]
+        db.session.rollback()  # end the read before touching the index
+        if not backend().apply(list(documents.values()), removals):
+            return False
+        db.session.execute(
+            delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows]))
+        )
+        db.session.commit()
+
+
+def drain() -> bool:
+    """Apply the outbox to the index. Returns False when another process is applying it.
+
+    The holder looks again after letting go of the index: a change committed while it held the
+    index (whose own drain found the index busy) is never left behind.
+    """
+    if not _drain_once():
+        return False
+    return pending() == 0 or _drain_once()
+
+
+def drain_after_request(response):
+    """Apply the request's index changes once the answer has been sent."""
+    if g.get("search_outbox_touched"):
+        app = current_app._get_current_object()
+
+        def drain_later():
+            with app.app_context():
+                drain()
+
+        response.call_on_close(drain_later)
+    return response
+
+
+def enqueue_everything() -> int:
+    """Queue every visible item of every kind (used when the index is missing or broken)."""
+    total = 0
+    for kind, source in sources().items():
+        rows = [
+            {"doc_key": make_key(kind, item_id), "created_at": utcnow()}
+            for item_id in source.all_ids()
+        ]
+        if rows:
+            db.session.execute(insert(SearchOutbox), rows)
+        total += len(rows)
+    db.session.commit()
+    return total
+
+
+def repair_index() -> None:
+    """Start again from an empty index and queue everything: a missing or broken index repairs
+    itself (in the background of the request that found it) instead of showing an error page."""
+    backend().reset()
+    enqueue_everything()
+    if has_app_context():
+        g.search_outbox_touched = True
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database. Returns the number of documents indexed."""
+    if not backend().is_usable():
+        backend().reset()
+    db.session.execute(delete(SearchOutbox))  # everything is read afresh below
+    db.session.commit()
+    count = 0
+
+    def documents():
+        nonlocal count
+        for source in sources().values():
+            batch = []
+            for item_id in source.all_ids():
+                batch.append(item_id)
+                if len(batch) == DRAIN_BATCH:
+                    loaded = source.load(batch)
+                    count += len(loaded)
+                    yield from loaded
+                    batch = []
+            loaded = source.load(batch) if batch else []
+            count += len(loaded)
+            yield from loaded
+
+    backend().rebuild(documents(), progress)
+    drain()
+    return count
+
+
+def document_count() -> int:
+    return sum(source.count() for source in sources().values())
+
+
+def search(
+    raw_query: str,
+    kind: str | None,
+    platform_id: int | None,
+    since: str | None,
+    sort: str,
+    page: int,
+    per_page: int,
+) -> tuple[SearchResults | None, tuple[str, ...], bool]:
+    """Results (None for an empty query), notices about the query, and whether the index is whole"""
+    parsed = parse(raw_query)
+    if parsed.is_empty:
+        return None, parsed.notices, True
+    days = SINCE_DAYS.get(since or "")
+    request = SearchRequest(
+        query=parsed,
+        kind=kind or None,
+        platform_id=platform_id,
+        since=utcnow() - timedelta(days=days) if days else None,
+        sort=sort if sort in ("relevance", "newest") else "relevance",
+        page=page,
+        per_page=per_page,
+    )
+    try:
+        results = backend().search(request)
+    except IndexUnavailable:
+        repair_index()
+        return SearchResults([], 0, page, per_page), parsed.notices, False
+    return results, parsed.notices, pending() < DRAIN_BATCH

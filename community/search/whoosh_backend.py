@@ -1,0 +1,286 @@
+"""Whoosh, the embedded default: an index folder beside the database.
+
+Whoosh lets one writer in at a time (a lock file); a process that cannot get the lock leaves the
+changes in the outbox for the process that holds it. The searcher is kept open per process and
+replaced only when the index changed.
+"""
+
+import html
+import json
+import logging
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import bleach
+from whoosh import highlight, index
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.collectors import FilterCollector, TimeLimit
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.query import And, DateRange, Or, Phrase, Term
+from whoosh.support.charset import accent_map
+from whoosh.writing import CLEAR, LockError
+
+from community.search.backend import IndexUnavailable, SearchHit, SearchRequest, SearchResults
+from community.search.documents import SearchDocument
+
+log = logging.getLogger(__name__)
+
+ENGLISH_STOP_WORDS = (
+    "a an and are as at be by for from has have i in is it of on or "
+    "that the this to was were will with"
+)
+FRENCH_STOP_WORDS = (
+    "au aux avec ce ces dans de des du elle en et il ils je la le les leur lui ma mais "
+    "me mon ne nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu "
+    "un une vos votre vous"
+)
+STOP_WORDS = frozenset(f"{ENGLISH_STOP_WORDS} {FRENCH_STOP_WORDS}".split())
+# Lower case, accents folded ("rémunération" and "remuneration" are one word), common words dropped.
+ANALYZER = (
+    RegexTokenizer()
+    | LowercaseFilter()
+    | CharsetFilter(accent_map)
+    | StopFilter(stoplist=STOP_WORDS, minsize=1)
+)
+MAX_STORED_BODY_CHARS = 4000
+
+
+def build_schema() -> Schema:
+    return Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        platform=ID(stored=True),
+        title=TEXT(analyzer=ANALYZER, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=ANALYZER, stored=True),
+        created=DATETIME(stored=True, sortable=True),
+        ref=STORED(),
+    )
+
+
+class MarkFormatter(highlight.Formatter):
+    """Matches in <mark>, every other character escaped."""
+
+    between = " … "
+
+    def _text(self, text):
+        return html.escape(text, quote=False)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+
+
+class FilteredDeadlineCollector(FilterCollector):
+    """Filters and stops at a deadline in one loop.
+
+    Whoosh's FilterCollector and TimeLimitCollector each drive the matcher themselves, so wrapping
+    one in the other silently drops the filter or the time check.
+    """
+
+    def __init__(self, child, allow, seconds: float):
+        super().__init__(child, allow=allow)
+        self.seconds = seconds
+        self.deadline = None
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.seconds
+
+    def collect_matches(self):
+        child, allow, deadline = self.child, self._allow, self.deadline
+        for count, sub_docnum in enumerate(child.matches()):
+            if count % 64 == 0 and time.monotonic() > deadline:
+                raise TimeLimit
+            if allow is None or self.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+
+
+class WhooshBackend:
+    def __init__(self, directory: str, time_limit_seconds: float = 1.0):
+        self.directory = Path(directory)
+        self.time_limit_seconds = time_limit_seconds
+        self._index = None
+        self._searcher = None
+        self._lock = threading.Lock()
+
+    # Opening
+
+    def _open(self):
+        if self._index is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if not index.exists_in(str(self.directory)):
+                index.create_in(str(self.directory), build_schema())
+            self._index = index.open_dir(str(self.directory))
+        return self._index
+
+    def is_usable(self) -> bool:
+        try:
+            if not index.exists_in(str(self.directory)):
+                return False
+            with self._open().searcher() as searcher:
+                searcher.doc_count()
+            return True
+        except Exception:  # a broken index raises many kinds of errors; it is rebuilt either way
+            log.exception("The search index at %s cannot be opened", self.directory)
+            return False
+
+    def reset(self) -> None:
+        """Throw the index away and start an empty one (used when it is broken)."""
+        with self._lock:
+            self._close_searcher()
+            self._index = None
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self._open()
+
+    def _close_searcher(self):
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _current_searcher(self):
+        with self._lock:
+            try:
+                # Searcher.refresh() in whoosh-reloaded 2.7.5 re-adds the old reader's segments,
+                # so deleted and replaced documents would linger: open a new searcher instead.
+                if self._searcher is not None and not self._searcher.up_to_date():
+                    self._close_searcher()
+                if self._searcher is None:
+                    self._searcher = self._open().searcher()
+            except Exception as error:  # missing files, a torn table of contents, ...
+                self._searcher = None
+                raise IndexUnavailable(str(error)) from error
+            return self._searcher
+
+    # Writing
+
+    @staticmethod
+    def _fields(document: SearchDocument) -> dict:
+        fields = {
+            "key": document.key,
+            "kind": document.kind,
+            "title": document.title,
+            "body": document.body[:MAX_STORED_BODY_CHARS],
+            "created": document.created_at,
+            "ref": json.dumps(document.ref),
+        }
+        if document.platform_id is not None:
+            fields["platform"] = str(document.platform_id)
+        return fields
+
+    def apply(self, upserts: list[SearchDocument], removals: list[str]) -> bool:
+        try:
+            writer = self._open().writer(timeout=0.0)
+        except LockError:
+            return False
+        try:
+            for key in removals:
+                writer.delete_by_term("key", key)
+            for document in upserts:
+                writer.update_document(**self._fields(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return True
+
+    def rebuild(self, documents, progress=None) -> None:
+        writer = self._open().writer(timeout=60.0, limitmb=128)
+        try:
+            for document in documents:
+                writer.add_document(**self._fields(document))
+                if progress:
+                    progress(1)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR, optimize=True)
+
+    def keys(self) -> set[str]:
+        with self._open().searcher() as searcher:
+            return {fields["key"] for fields in searcher.all_stored_fields()}
+
+    # Searching
+
+    @staticmethod
+    def _text_query(request: SearchRequest):
+        clauses = []
+        for term in request.query.terms:
+            words = [token.text for token in ANALYZER(term)]
+            if words:
+                clauses.append(Or([Term("title", words[0]), Term("body", words[0])]))
+        for phrase in request.query.phrases:
+            words = [token.text for word in phrase for token in ANALYZER(word)]
+            if len(words) > 1:
+                clauses.append(Or([Phrase("title", words), Phrase("body", words)]))
+            elif words:
+                clauses.append(Or([Term("title", words[0]), Term("body", words[0])]))
+        return And(clauses) if clauses else None
+
+    @staticmethod
+    def _filter(request: SearchRequest):
+        filters = []
+        if request.kind:
+            filters.append(Term("kind", request.kind))
+        if request.platform_id is not None:
+            filters.append(Term("platform", str(request.platform_id)))
+        if request.since is not None:
+            filters.append(DateRange("created", request.since, None))
+        return And(filters) if filters else None
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        text_query = self._text_query(request)
+        if text_query is None:
+            return SearchResults([], 0, request.page, request.per_page)
+        searcher = self._current_searcher()
+        wanted = request.page * request.per_page
+        sort = {"sortedby": "created", "reverse": True} if request.sort == "newest" else {}
+        collector = FilteredDeadlineCollector(
+            searcher.collector(limit=wanted, **sort), self._filter(request), self.time_limit_seconds
+        )
+        timed_out = False
+        try:
+            searcher.search_with_collector(text_query, collector)
+        except TimeLimit:
+            timed_out = True
+        results = collector.results()
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = MarkFormatter()
+        start = (request.page - 1) * request.per_page
+        hits = []
+        for hit in list(results)[start:wanted]:
+            excerpt = hit.highlights("body", top=2) or html.escape(
+                hit.get("body", "")[:240], quote=False
+            )
+            excerpt = bleach.clean(
+                excerpt, tags={"mark"}, attributes={}, strip=True
+            )  # only <mark> survives
+            hits.append(
+                SearchHit(
+                    key=hit["key"],
+                    kind=hit["kind"],
+                    title=hit["title"],
+                    excerpt_html=excerpt,
+                    created_at=hit["created"],
+                    platform_id=int(hit["platform"]) if hit.get("platform") else None,
+                    ref=json.loads(hit["ref"]),
+                )
+            )
+        total = len(results) if results.has_exact_length() else results.estimated_length()
+        suggestion = self._suggest(searcher, request) if total == 0 else None
+        return SearchResults(hits, total, request.page, request.per_page, timed_out, suggestion)
+
+    @staticmethod
+    def _suggest(searcher, request: SearchRequest) -> str | None:
+        """'Did you mean': each unknown word replaced by the closest word in the index."""
+        changed, words = False, []
+        for term in request.query.terms:
+            folded = "".join(token.text for token in ANALYZER(term))
+            if folded and searcher.doc_frequency("body", folded) == 0:
+                found = searcher.suggest("body", folded, limit=1, maxdist=2, prefix=1)
+                if found:
+                    words.append(found[0])
+                    changed = True
+                    continue
+            words.append(term)
+        return " ".join(words) if changed else None
