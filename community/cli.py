@@ -10,6 +10,7 @@ from community.accounts import service as accounts
 from community.accounts.models import Role, User
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
+from community.core.database import write_transaction
 from community.demo import load_demo_data
 from community.extensions import db
 from community.reviews import aggregates
@@ -22,19 +23,22 @@ def register_commands(app: Flask) -> None:
     @click.option("--password", envvar="ADMIN_PASSWORD", help="Asked for when not given.")
     def create_admin(username: str, password: str | None):
         """Create an admin account, or make an existing member an admin."""
-        user = accounts.find_by_username(username)
-        if user is None:
+        if accounts.find_by_username(username) is None:
             password = password or getpass.getpass("Password: ")
-            user = accounts.register(accounts.Registration(username, password), role=Role.ADMIN)
-            click.echo(f"Admin {user.username} created.")
-        else:
-            accounts.set_role(user, Role.ADMIN)
-            click.echo(f"{user.username} is now an admin.")
+        with write_transaction():
+            user = accounts.find_by_username(username)
+            if user is None:
+                user = accounts.register(accounts.Registration(username, password), role=Role.ADMIN)
+                click.echo(f"Admin {user.username} created.")
+            else:
+                accounts.set_role(user, Role.ADMIN)
+                click.echo(f"{user.username} is now an admin.")
 
     @app.cli.command("load-platforms")
     def load_platforms():
         """Insert or refresh the shipped starter list of platforms."""
-        added = catalog.load_starter_platforms()
+        with write_transaction():
+            added = catalog.load_starter_platforms()
         search.drain()
         click.echo(f"{added} platforms added; the starter list is up to date.")
 
@@ -47,7 +51,8 @@ def register_commands(app: Flask) -> None:
         if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
             click.echo("The database already has members: no demo data loaded.")
             return
-        load_demo_data(seed, scale)
+        with write_transaction():
+            load_demo_data(seed, scale)
 
     @app.cli.command("refresh-stats")
     def refresh_stats():
@@ -55,10 +60,10 @@ def register_commands(app: Flask) -> None:
         targets = list(db.session.scalars(select(Platform))) + list(
             db.session.scalars(select(Requester).where(Requester.reviewer_count > 0))
         )
-        with click.progressbar(targets, label="Refreshing figures") as bar:
+        with click.progressbar(targets, label="Refreshing figures") as bar, write_transaction():
             for target in bar:
                 aggregates.refresh(target)
-        db.session.commit()
+                db.session.commit()  # one short write per target: the site keeps writing meanwhile
 
     @app.cli.group("search")
     def search_group():

@@ -1,5 +1,7 @@
 """Database engine set-up: SQLite tuned for several server processes, and time helpers."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
@@ -15,10 +17,28 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
 def _wants_write_lock() -> bool:
-    # Reads run in deferred transactions (WAL readers never block); anything that may write
-    # takes the write lock when it begins, so two processes never deadlock upgrading a read lock.
-    return not (has_request_context() and request.method in READ_METHODS)
+    # A transaction that reads and then writes must take the write lock when it begins: in WAL
+    # mode a reader that later writes after another process committed fails at once
+    # ("database is locked") instead of waiting. Requests that may write (POST...) and code
+    # inside `write_transaction()` do so; everything else reads in deferred transactions, which
+    # never block anyone.
+    if _write_intent.get():
+        return True
+    return has_request_context() and request.method not in READ_METHODS
+
+
+@contextmanager
+def write_transaction():
+    """Outside a request (commands, workers): transactions begun inside take the write lock first."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -218,9 +218,10 @@ def _threads_today(user) -> int:
 
 
 def _mentioned_users(body: str, author) -> list[User]:
-    names = list(dict.fromkeys(accounts.username_key(name) for name in MENTION.findall(body)))[
-        :MAX_MENTIONS
-    ]
+    """Members @mentioned in the post's own words (not in the lines it quotes)."""
+    own_words = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
+    names = list(dict.fromkeys(accounts.username_key(name) for name in MENTION.findall(own_words)))
+    names = names[:MAX_MENTIONS]
     if not names:
         return []
     return [

@@ -79,7 +79,9 @@ def drain() -> bool:
     """
     if not _drain_once():
         return False
-    return pending() == 0 or _drain_once()
+    waiting = pending()
+    db.session.rollback()  # never leave a transaction (and the database's write lock) open
+    return waiting == 0 or _drain_once()
 
 
 def drain_after_request(response):
