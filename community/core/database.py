@@ -33,7 +33,7 @@ def _wants_write_lock() -> bool:
 
 @contextmanager
 def write_transaction():
-    """Outside a request (commands, workers): transactions begun inside take the write lock first."""
+    """Outside requests (commands, workers): transactions begun inside take the write lock first."""
     token = _write_intent.set(True)
     try:
         yield

@@ -59,7 +59,7 @@ class SearchBackend(Protocol):
 
     def search(self, request: SearchRequest) -> SearchResults: ...
 
-    def keys(self) -> set[str]:
+    def indexed_keys(self) -> set[str]:
         """Every key in the index (for checks and tests)."""
 
     def is_usable(self) -> bool:

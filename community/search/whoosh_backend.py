@@ -196,7 +196,7 @@ class WhooshBackend:
             raise
         writer.commit(mergetype=CLEAR, optimize=True)
 
-    def keys(self) -> set[str]:
+    def indexed_keys(self) -> set[str]:
         with self._open().searcher() as searcher:
             return {fields["key"] for fields in searcher.all_stored_fields()}
 

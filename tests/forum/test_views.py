@@ -16,12 +16,19 @@ def post_count() -> int:
 
 def test_thread_linked_to_a_platform_quote_reply_and_mention(app):
     platform = make_platform("Clickwork Demo")
-    amira, bruno, chen = make_user(username="amira"), make_user(username="bruno"), make_user(username="chen")
+    amira, chen = make_user(username="amira"), make_user(username="chen")
+    make_user(username="bruno")
     first, second, third = app.test_client(), app.test_client(), app.test_client()
     login(first, "amira")
-    response = first.post("/forum/newcomers/new", data={
-        "title": "Does Clickwork Demo really pay?", "body": "I have 8 dollars pending since March.",
-        "link_platform": str(platform.id), "link_requester": ""})
+    response = first.post(
+        "/forum/newcomers/new",
+        data={
+            "title": "Does Clickwork Demo really pay?",
+            "body": "I have 8 dollars pending since March.",
+            "link_platform": str(platform.id),
+            "link_requester": "",
+        },
+    )
     assert response.status_code == 302
     thread_id = int(response.headers["Location"].rsplit("/", 1)[1])
     opening = db.session.scalar(select(Post).where(Post.thread_id == thread_id, Post.number == 1))
@@ -31,12 +38,16 @@ def test_thread_linked_to_a_platform_quote_reply_and_mention(app):
     assert "&gt; **@amira** wrote:" in form and "8 dollars pending" in form
     quoted = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", form, re.S).group(1)
     body = quoted.replace("&gt;", ">") + "Yes, they paid me last week. @chen had the same question."
-    response = second.post(f"/threads/{thread_id}/reply", data={"body": body, "quote": str(opening.id)})
+    response = second.post(
+        f"/threads/{thread_id}/reply", data={"body": body, "quote": str(opening.id)}
+    )
     assert response.status_code == 302
 
     page = second.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "<blockquote>" in page and 'href="/members/chen"' in page
-    assert "Does Clickwork Demo really pay?" in second.get(f"/platforms/{platform.slug}").get_data(as_text=True)
+    assert "Does Clickwork Demo really pay?" in second.get(f"/platforms/{platform.slug}").get_data(
+        as_text=True
+    )
 
     login(third, "chen")
     notifications = third.get("/notifications").get_data(as_text=True)
@@ -62,7 +73,9 @@ def test_someone_elses_notification_cannot_be_opened(client):
 
 def test_new_thread_validation_keeps_what_was_typed(client):
     login(client, make_user().username)
-    response = client.post("/forum/newcomers/new", data={"title": "Hi", "body": "", "link_platform": "0"})
+    response = client.post(
+        "/forum/newcomers/new", data={"title": "Hi", "body": "", "link_platform": "0"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "A title has 4 to 160 characters." in html and "Write your message." in html
@@ -73,20 +86,30 @@ def test_new_thread_validation_keeps_what_was_typed(client):
 def test_only_moderators_open_announcements(client):
     login(client, make_user(trust=2).username)
     assert client.get("/forum/announcements/new").status_code == 403
-    response = client.post("/forum/announcements/new", data={"title": "Fake news", "body": "Not allowed here."})
+    response = client.post(
+        "/forum/announcements/new", data={"title": "Fake news", "body": "Not allowed here."}
+    )
     assert response.status_code == 403
     client.post("/logout")
     login(client, make_user(role=Role.MODERATOR).username)
-    response = client.post("/forum/announcements/new", data={"title": "Welcome", "body": "The forum is open.",
-                                                              "link_platform": "0"})
+    response = client.post(
+        "/forum/announcements/new",
+        data={"title": "Welcome", "body": "The forum is open.", "link_platform": "0"},
+    )
     assert response.status_code == 302
 
 
 def test_platform_forum_gets_its_own_category(client):
     platform = make_platform("Gigs Galore")
     login(client, make_user().username)
-    response = client.post(f"/forum/platforms/{platform.slug}/new", data={
-        "title": "Gigs Galore payout times", "body": "Mine took five days.", "link_platform": "0"})
+    response = client.post(
+        f"/forum/platforms/{platform.slug}/new",
+        data={
+            "title": "Gigs Galore payout times",
+            "body": "Mine took five days.",
+            "link_platform": "0",
+        },
+    )
     assert response.status_code == 302
     listing = client.get(f"/forum/platforms/{platform.slug}").get_data(as_text=True)
     assert "Gigs Galore payout times" in listing
@@ -104,8 +127,13 @@ def test_editing_keeps_history_and_someone_else_is_refused(client):
     assert client.get(f"/posts/{post.id}/history").status_code == 403
     client.post("/logout")
     login(client, author.username)
-    assert client.post(f"/posts/{post.id}/edit", data={"body": "Better words, edited."}).status_code == 302
-    assert "First words of the opening post." in client.get(f"/posts/{post.id}/history").get_data(as_text=True)
+    assert (
+        client.post(f"/posts/{post.id}/edit", data={"body": "Better words, edited."}).status_code
+        == 302
+    )
+    assert "First words of the opening post." in client.get(f"/posts/{post.id}/history").get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(PostRevision)).body == "First words of the opening post."
 
 
@@ -121,9 +149,17 @@ def test_the_author_deletes_a_post_and_its_place_remains(client):
 
 def test_posts_are_sanitised(client):
     thread = make_thread()
-    forum.reply(make_user(), thread, '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>')
+    forum.reply(
+        make_user(),
+        thread,
+        "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    )
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
-    assert "<script>alert(1)" not in page and 'href="javascript:' not in page and "<img src=x" not in page
+    assert (
+        "<script>alert(1)" not in page
+        and 'href="javascript:' not in page
+        and "<img src=x" not in page
+    )
 
 
 def test_a_locked_thread_takes_no_replies(client):
@@ -158,7 +194,10 @@ def test_following_unread_markers_and_mark_read(client):
     listing = client.get("/forum/newcomers").get_data(as_text=True)
     assert "1 new" in listing
     assert "posted in" in client.get("/notifications").get_data(as_text=True)
-    assert client.post(f"/threads/{thread.id}/read", data={"number": "2", "silent": "1"}).status_code == 204
+    assert (
+        client.post(f"/threads/{thread.id}/read", data={"number": "2", "silent": "1"}).status_code
+        == 204
+    )
     assert "1 new" not in client.get("/forum/newcomers").get_data(as_text=True)
     client.post(f"/threads/{thread.id}/subscription", data={"follow": "0"})
     forum.reply(make_user(), thread, "Another one")
@@ -189,7 +228,9 @@ def test_daily_limits_for_new_members(client, app):
     for number in range(app.config["DAILY_QUOTAS"]["thread"][0]):
         make_thread(newcomer, title=f"Question number {number}")
     login(client, newcomer.username)
-    response = client.post("/forum/newcomers/new", data={"title": "One more question", "body": "Please?",
-                                                         "link_platform": "0"})
+    response = client.post(
+        "/forum/newcomers/new",
+        data={"title": "One more question", "body": "Please?", "link_platform": "0"},
+    )
     assert response.status_code == 429
     assert 'value="One more question"' in response.get_data(as_text=True)

@@ -13,7 +13,9 @@ def write_posts(config: dict, thread_id: int, author_id: int, count: int, tag: s
         with app.test_request_context("/", method="POST"):  # each write as its own request
             author = db.session.get(User, author_id)
             thread = forum.get_thread_or_404(thread_id)
-            post = forum.reply(author, thread, f"Concurrent post {tag} number {number} about payouts")
+            post = forum.reply(
+                author, thread, f"Concurrent post {tag} number {number} about payouts"
+            )
             if number % 4 == 0:
                 forum.delete_post(author, post)
         with app.app_context():
