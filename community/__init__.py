@@ -98,9 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
     from community.catalog.views import bp as catalog
     from community.pages.views import bp as pages
+    from community.proofs.views import bp as proofs
     from community.reviews.views import bp as reviews
 
-    for blueprint in (pages, accounts, catalog, reviews):
+    for blueprint in (pages, accounts, catalog, reviews, proofs):
         app.register_blueprint(blueprint)
 
 

@@ -94,6 +94,6 @@ def build_config(instance_path: str) -> dict:
         "LEGIT_PAYS_WINDOW_DAYS": 90,  # one of LEGIT_RECENT_DAYS: how recent "recent evidence" is
         "LEGIT_MIN_MEMBERS_FOR_PAYS": 3,  # distinct members with confirmed proofs
         "LEGIT_NONPAYMENT_MIN_MEMBERS": 3,  # distinct members reporting "never paid"
-        "LEGIT_NONPAYMENT_WARNING_SHARE": 0.5,  # reporters / (reporters + members with proofs)
+        "LEGIT_NONPAYMENT_WARNING_SHARE": 0.25,  # of the members who said whether they were paid
         "LEGIT_SCAM_WARNINGS_MIN": 1,  # confirmed scam warnings (task flags) that override all
     }

@@ -15,6 +15,7 @@ from community.core.database import utcnow
 from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.extensions import db
+from community.proofs.demo import load_demo_proofs
 from community.reviews import aggregates, fairpay, pay
 from community.reviews.models import Review
 
@@ -354,6 +355,7 @@ def load_demo_data(seed: int = 2026) -> None:
     with click.progressbar(targets, label="Computing figures") as bar:
         for target in bar:
             aggregates.refresh(target, now)
+    load_demo_proofs(rng, now, member_ids, platforms, platform_weights, requesters)
     db.session.commit()
     click.echo(
         f"Demo data loaded: {len(platforms)} platforms, {len(requesters)} requesters, "

@@ -9,6 +9,8 @@ from community.core.errors import PermissionDenied
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
+from community.proofs import legit
+from community.proofs import service as proofs
 from community.reviews import service as reviews
 
 bp = Blueprint("catalog", __name__)
@@ -88,6 +90,8 @@ def platform(slug: str):
         sort=sort,
         kinds=KIND_LABELS,
         top_requesters=service.top_requesters(platform),
+        legit=legit.assess(platform),
+        proofs=proofs.summary_of(platform),
     )
 
 
@@ -130,4 +134,5 @@ def requester(requester_id: int):
         requester=requester,
         reviews=page,
         sort=sort,
+        proofs=proofs.summary_of(requester),
     )

@@ -205,14 +205,17 @@ def clean(data: bytes, limits: ImageLimits) -> CleanImage:
     if max(image.size) > limits.max_side_px:
         image.thumbnail((limits.max_side_px, limits.max_side_px), Image.Resampling.LANCZOS)
     image = _pixels_only(image)
+    data = _encode(image, WEBP_QUALITY)
     thumb = image.copy()
     thumb.thumbnail((limits.thumb_side_px, limits.thumb_side_px), Image.Resampling.LANCZOS)
     thumb = _pixels_only(thumb)
+    # A picture already smaller than a thumbnail is its own thumbnail.
+    thumb_data = data if thumb.size == image.size else _encode(thumb, THUMB_QUALITY)
     return CleanImage(
-        data=_encode(image, WEBP_QUALITY),
+        data=data,
         width=image.width,
         height=image.height,
-        thumb=_encode(thumb, THUMB_QUALITY),
+        thumb=thumb_data,
         thumb_width=thumb.width,
         thumb_height=thumb.height,
     )
