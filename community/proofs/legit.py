@@ -167,8 +167,8 @@ class Assessment:
         return TONES[self.verdict]
 
     @property
-    def is_warning(self) -> bool:
-        return self.tone == "danger"
+    def nonpayment_share(self) -> float | None:
+        return nonpayment_share(self.evidence)
 
 
 def nonpayment_share(evidence: Evidence) -> float | None:

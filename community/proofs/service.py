@@ -144,7 +144,7 @@ def totals_of(target: Platform | Requester) -> list[CurrencyTotal]:
     return sorted(totals, key=lambda total: (-total.proofs, total.currency))
 
 
-def summary_of(target: Platform | Requester, limit: int = 6) -> ProofSummary:
+def summary_of(target: Platform | Requester, limit: int = 8) -> ProofSummary:
     page = proofs_of(target, 1, limit)
     return ProofSummary(latest=page.items, totals=totals_of(target), has_more=page.has_next)
 

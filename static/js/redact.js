@@ -171,7 +171,11 @@
   canvas.addEventListener("pointerdown", function (event) {
     if (!state.image || event.button > 0) return;
     event.preventDefault();
-    canvas.setPointerCapture(event.pointerId);
+    try {
+      canvas.setPointerCapture(event.pointerId);
+    } catch (error) {
+      // Without capture, a drag that leaves the picture simply ends there.
+    }
     var point = pointAt(event);
     state.drag = { x0: point.x, y0: point.y, x1: point.x, y1: point.y };
     redraw();

@@ -3,51 +3,25 @@
 import io
 import struct
 import warnings
-import zipfile
-import zlib
 
 import pytest
-from PIL import ExifTags, Image, ImageCms, ImageDraw
-from PIL.PngImagePlugin import PngInfo
+from PIL import ExifTags, Image
 
 from community.core import images
 from community.core.images import ImageLimits, ImageRefused
+from tests.imagefiles import (
+    NOT_ACCEPTED,
+    encoded,
+    in_pillow_warning_range,
+    jpeg_with_everything,
+    picture,
+    png_declaring,
+    png_with_text_and_trailer,
+    truncated_jpeg,
+    truncated_png,
+)
 
 LIMITS = ImageLimits(max_bytes=8 * 1024 * 1024, max_pixels=40_000_000)
-
-
-def picture(size=(64, 48), mode="RGB") -> Image.Image:
-    image = Image.new(mode, size, "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((4, 4, size[0] // 2, size[1] // 2), fill="green")
-    draw.text((6, size[1] - 14), "$12.50", fill="black")
-    return image
-
-
-def encoded(image: Image.Image, fmt: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data))
-        + kind
-        + data
-        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    )
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny, valid-looking PNG that claims `width` x `height` pixels (a decompression bomb)."""
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
-        + _chunk(b"IEND", b"")
-    )
 
 
 def webp_chunks(data: bytes) -> set[bytes]:
@@ -88,30 +62,7 @@ def test_each_accepted_format_is_decoded_and_re_encoded_as_webp(fmt):
 
 
 def test_a_jpeg_with_gps_exif_comment_icc_and_xmp_comes_back_with_no_metadata():
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "SpyCam Maker"
-    exif[ExifTags.Base.Orientation] = 6  # the camera was turned: the result must be upright
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (48.0, 51.0, 24.0),
-        ExifTags.GPS.GPSLongitudeRef: "E",
-        ExifTags.GPS.GPSLongitude: (2.0, 21.0, 7.0),
-        ExifTags.GPS.GPSMapDatum: "SECRETDATUM",
-    }
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    xmp = (
-        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
-        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        b"<rdf:Description>xmp-secret-marker</rdf:Description></rdf:RDF></x:xmpmeta>"
-    )
-    original = encoded(
-        picture((60, 40)),
-        "JPEG",
-        exif=exif,
-        icc_profile=icc,
-        comment=b"secret comment 12345",
-        xmp=xmp,
-    )
+    original = jpeg_with_everything()
     with Image.open(io.BytesIO(original)) as source:  # the test file really carries all of it
         assert {"exif", "icc_profile", "comment", "xmp"} <= set(source.info)
         assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo)
@@ -134,11 +85,7 @@ def test_a_jpeg_with_gps_exif_comment_icc_and_xmp_comes_back_with_no_metadata():
 
 
 def test_a_png_with_text_chunks_and_trailing_bytes_is_stripped():
-    info = PngInfo()
-    info.add_text("Author", "Jane Secret-Name")
-    info.add_text("Comment", "zip-secret " * 20, zip=True)
-    info.add_itxt("Description", "itxt-secret", lang="en", tkey="Description")
-    original = encoded(picture(), "PNG", pnginfo=info) + b"TRAILING-SECRET-BYTES"
+    original = png_with_text_and_trailer()
     with Image.open(io.BytesIO(original)) as source:
         source.load()
         assert "Author" in source.info
@@ -161,27 +108,18 @@ def test_a_palette_or_grey_image_is_converted():
         assert result.width == 64
 
 
+def test_the_thumbnail_is_a_smaller_copy():
+    result = images.clean(encoded(picture((1000, 500)), "PNG"), LIMITS)
+    assert (result.thumb_width, result.thumb_height) == (360, 180)
+    assert result.thumb != result.data
+    with Image.open(io.BytesIO(result.thumb)) as thumb:
+        assert thumb.size == (360, 180)
+
+
 def test_huge_screenshots_are_scaled_down_to_the_longest_side():
     limits = ImageLimits(max_bytes=LIMITS.max_bytes, max_pixels=LIMITS.max_pixels, max_side_px=100)
     result = images.clean(encoded(picture((400, 1000)), "PNG"), limits)
     assert (result.width, result.height) == (40, 100)
-
-
-def _zip_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("a.txt", "hello")
-    return buffer.getvalue()
-
-
-NOT_ACCEPTED = {
-    "html": b"<!doctype html><html><script>alert(1)</script></html>",
-    "svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    "gif": encoded(picture(), "GIF"),
-    "pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n",
-    "zip": _zip_bytes(),
-    "bmp": encoded(picture(), "BMP"),
-}
 
 
 @pytest.mark.parametrize("kind", sorted(NOT_ACCEPTED))
@@ -191,12 +129,9 @@ def test_files_that_are_not_png_jpeg_or_webp_are_refused(kind):
 
 
 def test_a_truncated_image_is_refused():
-    whole = encoded(Image.effect_noise((200, 200), 60).convert("RGB"), "PNG")
-    with pytest.raises(ImageRefused, match="damaged or incomplete"):
-        images.clean(whole[: len(whole) // 2], LIMITS)
-    jpeg = encoded(Image.effect_noise((200, 200), 60).convert("RGB"), "JPEG")
-    with pytest.raises(ImageRefused, match="damaged or incomplete"):
-        images.clean(jpeg[: len(jpeg) // 2], LIMITS)
+    for damaged in (truncated_png(), truncated_jpeg()):
+        with pytest.raises(ImageRefused, match="damaged or incomplete"):
+            images.clean(damaged, LIMITS)
 
 
 def test_a_decompression_bomb_is_refused_from_its_header():
@@ -210,9 +145,7 @@ def test_a_decompression_bomb_is_refused_from_its_header():
 
 
 def test_pillows_warning_range_is_a_refusal_even_above_our_own_limit():
-    pixels = Image.MAX_IMAGE_PIXELS + 10_000_000
-    assert Image.MAX_IMAGE_PIXELS < pixels < 2 * Image.MAX_IMAGE_PIXELS
-    in_warning_range = png_declaring(10_000, pixels // 10_000)
+    in_warning_range = in_pillow_warning_range()
     with pytest.raises(ImageRefused, match="too many pixels"):
         images.clean(in_warning_range, LIMITS)
     generous = ImageLimits(max_bytes=LIMITS.max_bytes, max_pixels=10**10)
