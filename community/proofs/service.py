@@ -164,8 +164,10 @@ def proofs_posted_today(user) -> int:
 def _check(data: ProofData) -> None:
     if data.currency not in supported_currencies():
         raise DomainError(_("Choose the currency from the list."))
-    if not 0 < data.amount_minor <= MAX_AMOUNT_MINOR:
+    if data.amount_minor <= 0:
         raise DomainError(_("Give the amount you received, greater than zero."))
+    if data.amount_minor > MAX_AMOUNT_MINOR:
+        raise DomainError(_("This amount is too large for a proof of payment."))
     if data.received_on > latest_allowed_day():
         raise DomainError(_("The date you received the payment cannot be in the future."))
     if data.received_on < EARLIEST_RECEIVED_ON:

@@ -72,6 +72,7 @@ def test_the_same_form_sent_twice_is_one_proof(app):
     [
         ({"received_on": (utcnow() + timedelta(days=3)).date()}, "cannot be in the future"),
         ({"amount_minor": 0}, "greater than zero"),
+        ({"amount_minor": 10**12}, "too large"),
         ({"currency": "XXX"}, "currency"),
         ({"payout_method": "cheque"}, "how you were paid"),
         ({"note": "x" * 2001}, "at most 2000 characters"),
