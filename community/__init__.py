@@ -104,10 +104,11 @@ def _register_blueprints(app: Flask) -> None:
     from community.forum.views import bp as forum
     from community.notifications.views import bp as notifications
     from community.pages.views import bp as pages
+    from community.proofs.views import bp as proofs
     from community.reviews.views import bp as reviews
     from community.search.views import bp as search
 
-    for blueprint in (pages, accounts, catalog, reviews, forum, notifications, search):
+    for blueprint in (pages, accounts, catalog, reviews, proofs, forum, notifications, search):
         app.register_blueprint(blueprint)
 
 

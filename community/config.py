@@ -73,6 +73,7 @@ def build_config(instance_path: str) -> dict:
             "platform": (0, 5, 20),
             "thread": (3, 20, 50),
             "post": (20, 200, 500),
+            "proof": (3, 10, 30),
         },
         # Short bursts, per account, by trust level (Flask-Limiter syntax).
         "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),
@@ -85,4 +86,17 @@ def build_config(instance_path: str) -> dict:
         "RANKING_PRIOR_WEIGHT": 5,
         "STATS_RECENT_DAYS": 90,
         "PAGE_SIZE": 20,
+        # Screenshots (proofs of payment): checked from the bytes before anything is decoded.
+        "UPLOAD_MAX_BYTES": _env_int("UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
+        "UPLOAD_MAX_PIXELS": _env_int("UPLOAD_MAX_PIXELS", 40_000_000),
+        "UPLOAD_MAX_SIDE_PX": 2560,  # larger screenshots are scaled down to this longest side
+        "UPLOAD_THUMB_SIDE_PX": 360,
+        "PROOF_NOTE_MAX_CHARS": 2000,
+        # "Is it legit?" card: rules in community/proofs/legit.py, explained at /legit-rules.
+        "LEGIT_RECENT_DAYS": (30, 90, 365),  # evidence windows shown; the longest bounds them all
+        "LEGIT_PAYS_WINDOW_DAYS": 90,  # one of LEGIT_RECENT_DAYS: how recent "recent evidence" is
+        "LEGIT_MIN_MEMBERS_FOR_PAYS": 3,  # distinct members with confirmed proofs
+        "LEGIT_NONPAYMENT_MIN_MEMBERS": 3,  # distinct members reporting "never paid"
+        "LEGIT_NONPAYMENT_WARNING_SHARE": 0.25,  # of the members who said whether they were paid
+        "LEGIT_SCAM_WARNINGS_MIN": 1,  # confirmed scam warnings (task flags) that override all
     }

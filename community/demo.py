@@ -16,6 +16,7 @@ from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.extensions import db
 from community.forum.demo import load_demo_forum
+from community.proofs.demo import load_demo_proofs
 from community.reviews import aggregates, fairpay, pay
 from community.reviews.models import Review
 from community.search import service as search
@@ -357,6 +358,7 @@ def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
     with click.progressbar(targets, label="Computing figures") as bar:
         for target in bar:
             aggregates.refresh(target, now)
+    load_demo_proofs(rng, now, member_ids, platforms, platform_weights, requesters)
     db.session.commit()
     load_demo_forum(rng, member_ids, now, scale)
     with click.progressbar(

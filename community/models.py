@@ -4,6 +4,7 @@ from community.accounts.models import LoginThrottle, User
 from community.catalog.models import Platform, Requester, RequesterAlias
 from community.forum.models import Category, Post, PostRevision, Subscription, Thread
 from community.notifications.models import Notification
+from community.proofs.models import Proof, ProofMark
 from community.reviews.models import Review, ReviewRevision
 from community.search.models import SearchOutbox
 
@@ -14,6 +15,8 @@ __all__ = [
     "Platform",
     "Post",
     "PostRevision",
+    "Proof",
+    "ProofMark",
     "Requester",
     "RequesterAlias",
     "Review",

@@ -1,9 +1,10 @@
 """One app per test session, migrated with Alembic from empty; every test starts clean."""
 
 import contextvars
+import io
 import itertools
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import flask_migrate
 import pytest
@@ -17,8 +18,10 @@ from community.catalog.models import Platform, Requester, normalise_name
 from community.core.database import utcnow
 from community.extensions import db, limiter
 from community.forum import service as forum
+from community.proofs import service as proofs
 from community.reviews import service as reviews
 from community.search import service as search
+from tests.imagefiles import png_bytes
 
 PASSWORD = "correct horse battery"
 TEST_CONFIG = {
@@ -154,6 +157,49 @@ def make_review(author=None, target=None, **fields):
     return reviews.submit_review(
         author, target, review_data(**fields), submission_key=f"k{next(_names)}"
     )
+
+
+def proof_data(platform: Platform, requester: Requester | None = None, **fields):
+    values = {
+        "platform_id": platform.id,
+        "amount_minor": 1250,
+        "currency": "USD",
+        "received_on": utcnow().date(),
+        "payout_method": "paypal",
+        "requester_external_id": requester.external_id if requester else None,
+        "requester_name": requester.display_name if requester else None,
+        **fields,
+    }
+    return proofs.ProofData(**values)
+
+
+def make_proof(
+    author=None,
+    platform: Platform | None = None,
+    requester: Requester | None = None,
+    confirmed: bool = False,
+    received_on: date | None = None,
+    image: bytes | None = None,
+    **fields,
+):
+    """A proof posted through the real service (screenshot pipeline included).
+
+    `confirmed=True` marks it confirmed directly, as a trusted member would."""
+    author = author or make_user(trust=2)
+    platform = platform or (requester.platform if requester else make_platform())
+    if received_on is not None:
+        fields["received_on"] = received_on
+    proof = proofs.submit_proof(
+        author,
+        proof_data(platform, requester, **fields),
+        io.BytesIO(image or png_bytes()),
+        submission_key=f"p{next(_names)}",
+    )
+    if confirmed:
+        proof.is_confirmed = True
+        proof.confirmed_at = utcnow()
+        db.session.commit()
+    return proof
 
 
 def login(client, username: str, password: str = PASSWORD, remember: bool = False):

@@ -7,7 +7,7 @@ from sqlalchemy import event, text
 
 from community.catalog import service as catalog
 from community.extensions import db
-from tests.conftest import login, make_review, make_user
+from tests.conftest import login, make_proof, make_review, make_user
 
 FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING (?:COVERING )?INDEX)(?!\w)")
 
@@ -45,6 +45,9 @@ def test_pages_never_scan_a_table(client, captured_selects):
     author = make_user(username="planner")
     make_review(author, requester, outcome="pending", reward_minor=50, currency="USD", minutes=5)
     make_review(author, platform)
+    make_review(make_user(), requester, outcome="never_paid")
+    proof = make_proof(author, requester=requester, confirmed=True)
+    make_proof(author, platform=platform)
     login(client, "planner")
     urls = [
         "/",
@@ -59,6 +62,18 @@ def test_pages_never_scan_a_table(client, captured_selects):
         "/members/planner",
         "/me/reviews",
         "/requesters?platform=amazon-mechanical-turk",
+        "/proofs",
+        "/proofs?page=2",
+        "/proofs/new",
+        "/proofs/new?platform=amazon-mechanical-turk",
+        f"/proofs/new?requester={requester.id}",
+        f"/proofs/{proof.id}",
+        f"/proofs/{proof.id}/image",
+        f"/proofs/{proof.id}/thumbnail",
+        "/platforms/amazon-mechanical-turk/proofs",
+        "/platforms/amazon-mechanical-turk/proofs?page=2",
+        f"/requesters/{requester.id}/proofs",
+        "/legit-rules",
     ]
     for sort in catalog.SORTS + ("name",):
         urls += [

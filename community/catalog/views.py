@@ -10,6 +10,8 @@ from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
 from community.forum import service as forum
+from community.proofs import legit
+from community.proofs import service as proofs
 from community.reviews import service as reviews
 
 bp = Blueprint("catalog", __name__)
@@ -90,6 +92,8 @@ def platform(slug: str):
         kinds=KIND_LABELS,
         top_requesters=service.top_requesters(platform),
         threads=forum.threads_about(platform),
+        legit=legit.assess(platform),
+        proofs=proofs.summary_of(platform),
     )
 
 
@@ -133,4 +137,5 @@ def requester(requester_id: int):
         reviews=page,
         sort=sort,
         threads=forum.threads_about(requester),
+        proofs=proofs.summary_of(requester),
     )

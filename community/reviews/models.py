@@ -72,6 +72,15 @@ class Review(ContentMixin, db.Model):
         Index("ix_reviews_author_created", "author_id", "created_at"),
         Index("ix_reviews_author_outcome", "author_id", "outcome"),
         Index("ix_reviews_visible_created", "visibility", "created_at"),
+        # Reports of non-payment on a platform and its requesters ("Is it legit?" card).
+        Index(
+            "ix_reviews_platform_outcome",
+            "platform_id",
+            "outcome",
+            "visibility",
+            "created_at",
+            "author_id",
+        ),
     )
 
     @property
