@@ -1,5 +1,6 @@
 """The small interface every search engine implements (Whoosh by default; PostgreSQL at scale)."""
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -50,9 +51,16 @@ class SearchResults:
         return self.page * self.per_page < self.total
 
 
+class IndexBatch(Protocol):
+    def upsert(self, documents: list[SearchDocument]) -> None: ...
+
+    def remove(self, keys: list[str]) -> None: ...
+
+
 class SearchBackend(Protocol):
-    def apply(self, upserts: list[SearchDocument], removals: list[str]) -> bool:
-        """Index and remove documents. False when another process holds the index (try later)."""
+    def batch(self) -> AbstractContextManager[IndexBatch | None]:
+        """Exclusive access to change the index, committed on exit; None when another process
+        holds it. Whatever is read from the database inside is applied in the order read."""
 
     def rebuild(self, documents, progress=None) -> None:
         """Replace the whole index with `documents` (an iterable)."""

@@ -11,6 +11,9 @@ from community.extensions import db
 
 class SearchOutbox(db.Model):
     __tablename__ = "search_outbox"
+    # Ids are never reused: a drain deletes the ids it applied, and a reused id would be a newer,
+    # unapplied change.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_key: Mapped[str] = mapped_column(

@@ -49,26 +49,34 @@ def pending() -> int:
 
 
 def _drain_once() -> bool:
-    """Apply what is waiting while holding the index. False if another process holds it."""
-    while True:
-        rows = db.session.execute(
+    """Apply what is waiting while holding the index. False if another process holds it.
+
+    The outbox is read only while the index is held, in the order of its ids, so the last state
+    read is the last one applied; rows are deleted only once the index has committed them.
+    """
+    with backend().batch() as batch:
+        if batch is None:
+            return False
+        applied, last_id = [], 0
+        while rows := db.session.execute(
             select(SearchOutbox.id, SearchOutbox.doc_key)
+            .where(SearchOutbox.id > last_id)
             .order_by(SearchOutbox.id)
             .limit(DRAIN_BATCH)
-        ).all()
-        if not rows:
-            db.session.rollback()
-            return True
-        keys = list(dict.fromkeys(key for _, key in rows))
-        documents = load_documents(keys)
-        removals = [key for key in keys if key not in documents]
-        db.session.rollback()  # end the read before touching the index
-        if not backend().apply(list(documents.values()), removals):
-            return False
+        ).all():
+            keys = list(dict.fromkeys(key for _, key in rows))
+            documents = load_documents(keys)
+            batch.upsert(list(documents.values()))
+            batch.remove([key for key in keys if key not in documents])
+            applied += [row_id for row_id, _ in rows]
+            last_id = rows[-1][0]
+        db.session.rollback()  # end the reads before the index commits
+    for start in range(0, len(applied), DRAIN_BATCH):
         db.session.execute(
-            delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows]))
+            delete(SearchOutbox).where(SearchOutbox.id.in_(applied[start : start + DRAIN_BATCH]))
         )
-        db.session.commit()
+    db.session.commit()
+    return True
 
 
 def drain() -> bool:

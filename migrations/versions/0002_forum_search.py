@@ -21,7 +21,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('doc_key', sa.String(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_outbox'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_outbox')),
+    sqlite_autoincrement=True,
     )
     op.create_table('forum_categories',
     sa.Column('id', sa.Integer(), nullable=False),

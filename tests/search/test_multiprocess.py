@@ -43,7 +43,9 @@ def test_concurrent_writers_leave_the_index_equal_to_the_database(app):
         worker.join(timeout=120)
     assert [worker.exitcode for worker in workers] == [0] * PROCESSES
 
-    search.drain()
+    waiting_before = search.pending()
+    db.session.rollback()
+    drained = search.drain()
     db.session.expire_all()
     posts = db.session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.number > 1)
@@ -51,7 +53,7 @@ def test_concurrent_writers_leave_the_index_equal_to_the_database(app):
     assert len(posts) == PROCESSES * POSTS_EACH
     visible = {f"post:{post.id}" for post in posts if post.visibility == Visibility.VISIBLE}
     indexed = {key for key in search.backend().indexed_keys() if key.startswith("post:")}
-    assert indexed == visible
+    assert indexed == visible, (waiting_before, drained, search.pending())
     assert search.pending() == 0
     numbers = sorted(post.number for post in posts)
     assert numbers == list(range(2, 2 + PROCESSES * POSTS_EACH))  # no number given twice
