@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
+from community.core.database import utcnow
 from community.core.forms import options
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
@@ -67,6 +68,7 @@ def index():
 
 
 def _prefill(form: FlagForm) -> None:
+    form.seen_on.data = utcnow().date().isoformat()
     if request.args.get("requester", type=int):
         requester = catalog.get_requester_or_404(request.args.get("requester", type=int))
         form.platform_id.data = requester.platform_id

@@ -188,6 +188,8 @@ def test_dismissing_keeps_the_reason_and_makes_no_warning(app):
     assert flag.decision_reason == "Nothing wrong: the preview says it."
     assert counts(requester, requester.platform) == [0, 0]
     assert flags.warnings_of(requester).latest == []
+    search.drain()
+    assert hit_for("origin", f"flag:{flag.id}").ref["status"] == "dismissed"
 
 
 def test_a_platform_counts_the_warnings_about_its_requesters_too(app):
