@@ -101,6 +101,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
     from community.catalog.views import bp as catalog
+    from community.flags.views import bp as flags
     from community.forum.views import bp as forum
     from community.notifications.views import bp as notifications
     from community.pages.views import bp as pages
@@ -108,16 +109,27 @@ def _register_blueprints(app: Flask) -> None:
     from community.reviews.views import bp as reviews
     from community.search.views import bp as search
 
-    for blueprint in (pages, accounts, catalog, reviews, proofs, forum, notifications, search):
+    for blueprint in (
+        pages,
+        accounts,
+        catalog,
+        reviews,
+        proofs,
+        flags,
+        forum,
+        notifications,
+        search,
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_search_sources() -> None:
     from community.catalog.indexing import SOURCES as catalog_sources
+    from community.flags.indexing import SOURCES as flag_sources
     from community.forum.indexing import SOURCES as forum_sources
     from community.reviews.indexing import SOURCES as review_sources
 
-    for source in (*catalog_sources, *forum_sources, *review_sources):
+    for source in (*catalog_sources, *forum_sources, *review_sources, *flag_sources):
         register_source(source)
 
 

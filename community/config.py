@@ -74,6 +74,7 @@ def build_config(instance_path: str) -> dict:
             "thread": (3, 20, 50),
             "post": (20, 200, 500),
             "proof": (3, 10, 30),
+            "flag": (3, 10, 30),
         },
         # Short bursts, per account, by trust level (Flask-Limiter syntax).
         "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),
@@ -99,4 +100,9 @@ def build_config(instance_path: str) -> dict:
         "LEGIT_NONPAYMENT_MIN_MEMBERS": 3,  # distinct members reporting "never paid"
         "LEGIT_NONPAYMENT_WARNING_SHARE": 0.25,  # of the members who said whether they were paid
         "LEGIT_SCAM_WARNINGS_MIN": 1,  # confirmed scam warnings (task flags) that override all
+        # Task flags (community/flags): the description, and the reason of every decision.
+        "FLAG_DESCRIPTION_MIN_CHARS": 30,
+        "FLAG_DESCRIPTION_MAX_CHARS": 5000,
+        "FLAG_REASON_MIN_CHARS": 10,
+        "FLAG_REASON_MAX_CHARS": 2000,
     }

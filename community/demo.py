@@ -15,6 +15,7 @@ from community.core.database import utcnow
 from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.extensions import db
+from community.flags.demo import load_demo_flags
 from community.forum.demo import load_demo_forum
 from community.proofs.demo import load_demo_proofs
 from community.reviews import aggregates, fairpay, pay
@@ -359,6 +360,7 @@ def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
         for target in bar:
             aggregates.refresh(target, now)
     load_demo_proofs(rng, now, member_ids, platforms, platform_weights, requesters)
+    flags = load_demo_flags(rng, now, member_ids, platforms, requesters)
     db.session.commit()
     load_demo_forum(rng, member_ids, now, scale)
     with click.progressbar(
@@ -367,6 +369,7 @@ def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
         search.rebuild(progress=bar.update)
     click.echo(
         f"Demo data loaded: {len(platforms)} platforms, {len(requesters)} requesters, "
-        f"{len(member_ids)} members, {len(rows)} reviews, a forum and its search index. "
+        f"{len(member_ids)} members, {len(rows)} reviews, {flags} task flags, a forum and its "
+        "search index. "
         f"Log in as demo / {DEMO_PASSWORD}."
     )

@@ -2,6 +2,7 @@
 
 from community.accounts.models import LoginThrottle, User
 from community.catalog.models import Platform, Requester, RequesterAlias
+from community.flags.models import Flag, FlagDecision, FlagSeenToo
 from community.forum.models import Category, Post, PostRevision, Subscription, Thread
 from community.notifications.models import Notification
 from community.proofs.models import Proof, ProofMark
@@ -10,6 +11,9 @@ from community.search.models import SearchOutbox
 
 __all__ = [
     "Category",
+    "Flag",
+    "FlagDecision",
+    "FlagSeenToo",
     "LoginThrottle",
     "Notification",
     "Platform",

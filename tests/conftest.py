@@ -17,6 +17,7 @@ from community.accounts.models import Role
 from community.catalog.models import Platform, Requester, normalise_name
 from community.core.database import utcnow
 from community.extensions import db, limiter
+from community.flags import service as flags
 from community.forum import service as forum
 from community.proofs import service as proofs
 from community.reviews import service as reviews
@@ -200,6 +201,46 @@ def make_proof(
         proof.confirmed_at = utcnow()
         db.session.commit()
     return proof
+
+
+FLAG_TEXT = "The task asks to sort job applicants by the likely origin of their names."
+
+
+def flag_data(platform: Platform, requester: Requester | None = None, **fields):
+    values = {
+        "platform_id": platform.id,
+        "task_title": "Name origin sorting",
+        "category": "discriminatory",
+        "description": FLAG_TEXT,
+        "seen_on": utcnow().date(),
+        "disturbing": False,
+        "requester_external_id": requester.external_id if requester else None,
+        "requester_name": requester.display_name if requester else None,
+        **fields,
+    }
+    return flags.FlagData(**values)
+
+
+def make_flag(
+    author=None,
+    platform: Platform | None = None,
+    requester: Requester | None = None,
+    confirmed: bool = False,
+    decider=None,
+    **fields,
+):
+    """A flag posted through the real service; `confirmed=True` has a trusted member (or
+    `decider`) confirm it through the service too, so the warning counts follow."""
+    author = author or make_user()
+    platform = platform or (requester.platform if requester else make_platform())
+    flag = flags.submit_flag(
+        author, flag_data(platform, requester, **fields), submission_key=f"f{next(_names)}"
+    )
+    if confirmed:
+        flags.confirm_flag(
+            decider or make_user(trust=2), flag, "Checked: the description is right."
+        )
+    return flag
 
 
 def login(client, username: str, password: str = PASSWORD, remember: bool = False):

@@ -7,7 +7,7 @@ from sqlalchemy import event, text
 
 from community.catalog import service as catalog
 from community.extensions import db
-from tests.conftest import login, make_proof, make_review, make_user
+from tests.conftest import login, make_flag, make_proof, make_review, make_user
 
 FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING (?:COVERING )?INDEX)(?!\w)")
 
@@ -48,6 +48,8 @@ def test_pages_never_scan_a_table(client, captured_selects):
     make_review(make_user(), requester, outcome="never_paid")
     proof = make_proof(author, requester=requester, confirmed=True)
     make_proof(author, platform=platform)
+    flag = make_flag(author, requester=requester, confirmed=True, category="scam")
+    make_flag(make_user(), platform=platform, category="disturbing")
     login(client, "planner")
     urls = [
         "/",
@@ -74,6 +76,18 @@ def test_pages_never_scan_a_table(client, captured_selects):
         "/platforms/amazon-mechanical-turk/proofs?page=2",
         f"/requesters/{requester.id}/proofs",
         "/legit-rules",
+        "/flags",
+        "/flags?page=2",
+        "/flags?category=scam",
+        "/flags?status=confirmed",
+        "/flags?platform=amazon-mechanical-turk",
+        "/flags?platform=amazon-mechanical-turk&category=disturbing&status=open",
+        f"/flags?requester={requester.id}",
+        f"/flags?requester={requester.id}&status=confirmed",
+        "/flags/new",
+        "/flags/new?platform=amazon-mechanical-turk",
+        f"/flags/new?requester={requester.id}",
+        f"/flags/{flag.id}",
     ]
     for sort in catalog.SORTS + ("name",):
         urls += [

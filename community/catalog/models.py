@@ -55,7 +55,15 @@ class RatedMixin:
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class Platform(RatedMixin, db.Model):
+class WarnedMixin:
+    """Confirmed, visible task flags (warnings) about the target, stored so that lists show a
+    mark without a query per row. A platform counts those about its requesters too. Kept in step
+    by every flag decision, in its transaction (community/flags/service.py)."""
+
+    warning_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class Platform(RatedMixin, WarnedMixin, db.Model):
     __tablename__ = "platforms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +101,7 @@ class Platform(RatedMixin, db.Model):
     )
 
 
-class Requester(RatedMixin, db.Model):
+class Requester(RatedMixin, WarnedMixin, db.Model):
     __tablename__ = "requesters"
 
     id: Mapped[int] = mapped_column(primary_key=True)

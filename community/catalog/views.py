@@ -9,6 +9,7 @@ from community.core.errors import PermissionDenied
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
+from community.flags import service as flags
 from community.forum import service as forum
 from community.proofs import legit
 from community.proofs import service as proofs
@@ -92,8 +93,9 @@ def platform(slug: str):
         kinds=KIND_LABELS,
         top_requesters=service.top_requesters(platform),
         threads=forum.threads_about(platform),
-        legit=legit.assess(platform),
+        legit=legit.assess(platform, scam_warnings=flags.scam_warnings(platform)),
         proofs=proofs.summary_of(platform),
+        warnings=flags.warnings_of(platform),
     )
 
 
@@ -138,4 +140,5 @@ def requester(requester_id: int):
         sort=sort,
         threads=forum.threads_about(requester),
         proofs=proofs.summary_of(requester),
+        warnings=flags.warnings_of(requester),
     )

@@ -3,6 +3,7 @@ from sqlalchemy import text
 
 from community.catalog import service as catalog
 from community.extensions import db
+from community.flags import service as flags
 from community.forum import service as forum
 from community.reviews import service as reviews
 from community.reviews.fairpay import minimum_wages
@@ -17,6 +18,7 @@ def home():
         recent_requesters=reviews.recently_reviewed_requesters(),
         top_platforms=catalog.list_platforms("most_reviewed", 1, 8).items,
         active_threads=forum.active_threads(6),
+        latest_warnings=flags.latest_warnings(5),
     )
 
 

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -7,10 +6,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import DateInput
 
 from community.catalog.models import PayoutMethod
-from community.core.forms import options
+from community.core.forms import DayField, options
 from community.core.money import parse_amount, supported_currencies
 from community.proofs.models import MarkVerdict, RemovalReason
 from community.proofs.service import EARLIEST_RECEIVED_ON, ProofData, latest_allowed_day
@@ -35,18 +33,6 @@ REMOVAL_LABELS = {
     RemovalReason.NOT_A_PROOF: _l("Not a proof of payment"),
     RemovalReason.SPAM: _l("Spam or advertising"),
 }
-
-
-class DayField(StringField):
-    """A date typed as year-month-day (a date picker in most browsers), kept as typed."""
-
-    widget = DateInput()
-
-    def day(self) -> date | None:
-        try:
-            return date.fromisoformat((self.data or "").strip())
-        except ValueError:
-            return None
 
 
 class ProofForm(FlaskForm):

@@ -9,7 +9,9 @@ Evidence about a platform, read at page time from indexed counts over that platf
 - reports of non-payment: visible reviews of the platform itself or of any of its requesters,
   counted by distinct member: those whose outcome is "approved but never paid", out of those who
   said whether they were paid ("approved and paid" or "approved but never paid");
-- confirmed scam warnings (task flags, a later feature: the count is an input, 0 until then).
+- confirmed scam warnings: visible task flags in the category "deception or scam" about the
+  platform itself (not one of its requesters), confirmed by a trusted member or a moderator
+  (counted by community/flags/service.py `scam_warnings`, passed in by the platform page).
 
 The verdict, first rule that matches ("recent" is the last LEGIT_PAYS_WINDOW_DAYS; every other
 count is over the longest of LEGIT_RECENT_DAYS):
@@ -273,7 +275,7 @@ def gather(platform: Platform, rules: Rules, scam_warnings: int = 0) -> Evidence
 
 
 def assess(platform: Platform, scam_warnings: int = 0) -> Assessment:
-    """The card of a platform. `scam_warnings`: confirmed scam warnings (task flags), 0 for now."""
+    """The card of a platform. `scam_warnings`: its confirmed scam warnings (task flags)."""
     rules = Rules.from_config(current_app.config)
     evidence = gather(platform, rules, scam_warnings)
     return Assessment(decide(evidence, rules), evidence, rules)

@@ -44,6 +44,13 @@ def enqueue(kind: str, item_id: int) -> None:
         g.search_outbox_touched = True
 
 
+def _backlog() -> bool:
+    """More than a batch of changes waiting: results may miss recent changes. Reads at most a
+    batch of ids, however long the outbox is."""
+    query = select(SearchOutbox.id).order_by(SearchOutbox.id).offset(DRAIN_BATCH).limit(1)
+    return db.session.scalar(query) is not None
+
+
 def pending() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox))
 
@@ -189,4 +196,4 @@ def search(
     except IndexUnavailable:
         repair_index()
         return SearchResults([], 0, page, per_page), parsed.notices, False
-    return results, parsed.notices, pending() < DRAIN_BATCH
+    return results, parsed.notices, not _backlog()

@@ -14,6 +14,7 @@ KIND_LABELS = {
     "review": _l("Reviews"),
     "requester": _l("Requesters"),
     "platform": _l("Platforms"),
+    "flag": _l("Task warnings"),
 }
 SINCE_LABELS = {
     "": _l("Any time"),
@@ -31,6 +32,7 @@ RESULT_ENDPOINTS = {
     "post": ("forum.post", "post_id"),
     "review": ("reviews.show", "review_id"),
     "requester": ("catalog.requester", "requester_id"),
+    "flag": ("flags.show", "flag_id"),
 }
 
 
