@@ -25,11 +25,20 @@ def captured_selects(app):
     event.remove(db.engine, "before_cursor_execute", remember)
 
 
+def _bounded_by_limit(statement: str, plan: list) -> bool:
+    """No filter, a LIMIT and no sort: SQLite reads rows in order and stops after a few."""
+    sorted_in_memory = any("TEMP B-TREE" in row[-1] for row in plan)
+    upper = statement.upper()
+    return " WHERE " not in upper and "LIMIT" in upper and not sorted_in_memory
+
+
 def full_scans(statements) -> list[str]:
     problems = []
     with db.engine.connect() as connection:
         for statement, parameters in statements:
             plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if _bounded_by_limit(statement, plan):
+                continue
             for row in plan:
                 match = FULL_SCAN.search(row[-1])
                 if match and match.group(1) != "CONSTANT":
@@ -88,6 +97,12 @@ def test_pages_never_scan_a_table(client, captured_selects):
         "/flags/new?platform=amazon-mechanical-turk",
         f"/flags/new?requester={requester.id}",
         f"/flags/{flag.id}",
+        "/forum",
+        "/forum/newcomers",
+        "/forum/platforms/amazon-mechanical-turk",
+        "/notifications",
+        "/search?q=plan",
+        "/search?q=plan&kind=review&platform=amazon-mechanical-turk&since=month&sort=newest",
     ]
     for sort in catalog.SORTS + ("name",):
         urls += [
