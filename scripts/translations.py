@@ -2,16 +2,18 @@
 """Extract every message into messages.pot and merge it into each language's messages.po.
 
 Run after changing user-visible text, then translate the new entries (a test fails while any
-French translation is missing or fuzzy).
+French translation is missing or fuzzy). Lines are wrapped at 100 characters, as committed.
 """
 
 from _setup import BIN, ROOT, run
 
 CATALOG = ROOT / "community" / "translations"
 KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "_", "-k", "gettext", "-k", "ngettext:1,2"]
+WIDTH = ["--width", "100"]
 
 
 def main() -> None:
+    pot = CATALOG / "messages.pot"
     run(
         BIN / "pybabel",
         "-q",
@@ -19,10 +21,11 @@ def main() -> None:
         "-F",
         ROOT / "babel.cfg",
         *KEYWORDS,
+        *WIDTH,
         "--no-location",
         "--sort-output",
         "-o",
-        CATALOG / "messages.pot",
+        pot,
         ROOT,
     )
     if (CATALOG / "fr" / "LC_MESSAGES" / "messages.po").exists():
@@ -31,16 +34,15 @@ def main() -> None:
             "-q",
             "update",
             "-i",
-            CATALOG / "messages.pot",
+            pot,
             "-d",
             CATALOG,
+            *WIDTH,
             "--no-fuzzy-matching",
             "--ignore-obsolete",
         )
     else:
-        run(
-            BIN / "pybabel", "-q", "init", "-i", CATALOG / "messages.pot", "-d", CATALOG, "-l", "fr"
-        )
+        run(BIN / "pybabel", "-q", "init", "-i", pot, "-d", CATALOG, "-l", "fr", *WIDTH)
 
 
 if __name__ == "__main__":
