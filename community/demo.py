@@ -15,7 +15,7 @@ from community.core.database import utcnow
 from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.extensions import db
-from community.flags.demo import load_demo_flags
+from community.flags.demo import FICTIONAL_SUFFIX, load_demo_flags
 from community.forum.demo import load_demo_forum
 from community.proofs.demo import load_demo_proofs
 from community.reviews import aggregates, fairpay, pay
@@ -308,6 +308,16 @@ def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
     rng = random.Random(seed)
     now = utcnow()
     catalog.load_starter_platforms()
+    db.session.add(
+        Platform(
+            slug="cashtap-rewards" + FICTIONAL_SUFFIX,
+            name="CashTap Rewards (fictional demo app)",
+            name_key=normalise_name("CashTap Rewards fictional demo app"),
+            kind="mobile_app",
+            description="A made-up 'get paid' app: the demo shows warnings about an app on it.",
+        )
+    )
+    db.session.flush()
     platforms = list(db.session.scalars(select(Platform).order_by(Platform.id)))
     member_ids = _members(rng, now, max(10, int(MEMBERS * scale)))
     countries = dict(db.session.execute(select(User.id, User.country)).all())

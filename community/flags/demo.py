@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from community.accounts.models import User
-from community.catalog.models import Platform, PlatformKind, Requester
+from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
 from community.core.markup import plain_excerpt, render_markdown
 from community.extensions import db
@@ -205,17 +205,21 @@ REASONS = {
         "Ce n'est pas un problème éthique : plutôt un avis sur la rémunération.",
     ],
 }
+FICTIONAL_SUFFIX = "-fictional-demo"
 REOPEN_REASON = "Reopened: new reports contradict the decision, it needs a second look."
 
 
-def _target(rng, category, platforms, requesters, risky_platforms):
-    """A requester (and its platform) most of the time; scams mostly on small "get paid" apps."""
-    if category == FlagCategory.SCAM and risky_platforms and rng.random() < 0.7:
-        return rng.choice(risky_platforms), None
-    if requesters and rng.random() < 0.7:
-        requester = rng.choice(requesters)
-        return requester.platform, requester
-    return rng.choice(platforms), None
+def _target(rng, category, platforms, requesters, fictional_platforms):
+    """A (fictional) demo requester and its platform. The starter platforms are real companies:
+    flags about a platform itself go only to the fictional demo app."""
+    if (
+        fictional_platforms
+        and (category == FlagCategory.SCAM or not requesters)
+        and rng.random() < 0.7
+    ):
+        return rng.choice(fictional_platforms), None
+    requester = rng.choice(requesters)
+    return requester.platform, requester
 
 
 def _status(rng) -> str:
@@ -239,7 +243,7 @@ def load_demo_flags(
     in step. The caller commits."""
     members = list(db.session.scalars(select(User).where(User.id.in_(member_ids))))
     deciders = [user.id for user in members if user.is_trusted] or member_ids
-    risky = [p for p in platforms if p.kind in (PlatformKind.MOBILE_APP, PlatformKind.SURVEY)]
+    fictional = [p for p in platforms if p.slug.endswith(FICTIONAL_SUFFIX)]
     categories = list(FlagCategory)
     rows, extras = [], []
     for index in range(count):
@@ -248,7 +252,7 @@ def load_demo_flags(
         else:
             category = rng.choices(categories, [WEIGHTS[c] for c in categories])[0]
         title, description, disturbing = rng.choice(EXAMPLES[category])
-        platform, requester = _target(rng, category, platforms, requesters, risky)
+        platform, requester = _target(rng, category, platforms, requesters, fictional)
         author_id = rng.choice(member_ids)
         seen_on = (now - timedelta(days=min(700, int(rng.expovariate(1 / 60))))).date()
         created_at = min(
