@@ -153,7 +153,20 @@ def query_sets(rng: random.Random, words: list[str] | None) -> dict[str, list[st
         '"rémunération horaire"',
         '"keep screenshots"',
     ]
+    hostile = [
+        "*",
+        "title:*",
+        "[a TO z]",
+        '"unbalanced',
+        "(" * 3000,
+        "x" * 10_000,
+        "*x* " * 10,
+        "id:1 OR id:2",
+        " ".join(common * 700),
+        "remuneration~2^9",
+    ]
     return {
+        "hostile": [hostile[n % len(hostile)] for n in range(RUNS_PER_KIND)],
         "one word (common)": [rng.choice(common) for _ in range(RUNS_PER_KIND)],
         "two words": [f"{rng.choice(common)} {rng.choice(mid)}" for _ in range(RUNS_PER_KIND)],
         "phrase": [rng.choice(phrases) for _ in range(RUNS_PER_KIND)],
