@@ -1,15 +1,18 @@
 """One app per test session, migrated with Alembic from empty; every test starts clean."""
 
+import atexit
 import contextvars
 import io
 import itertools
+import os
 import re
+import uuid
 from datetime import date, timedelta
 
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete, make_url
 
 from community import create_app
 from community.accounts import service as accounts
@@ -45,12 +48,34 @@ class FreshContextClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def fresh_database_url(instance) -> str:
+    """SQLite in the instance folder, or a new PostgreSQL database when TEST_DATABASE_URL is set
+    (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test): the suite runs on either."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        return f"sqlite:///{instance / 'test.db'}"
+    name = f"taskopticon_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    atexit.register(_drop_database, server, name)
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(server: str, name: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
 def build_app(tmp_path_factory, **overrides):
     instance = tmp_path_factory.mktemp("instance")
     config = {
         **TEST_CONFIG,
         "INSTANCE_PATH": str(instance),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": fresh_database_url(instance),
         **overrides,
     }
     app = create_app(config)

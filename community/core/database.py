@@ -60,3 +60,14 @@ def configure_sqlite(engine: Engine) -> None:
 def init_database(app: Flask, engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+
+
+def lock_row(session, obj) -> None:
+    """Hold `obj`'s row until the transaction ends, re-read as committed.
+
+    Anything recomputed from other rows (a thread's next post number, a requester's figures) is
+    computed under this lock, so two concurrent writers never both start from the same state.
+    On SQLite the write transaction already holds the database lock (BEGIN IMMEDIATE).
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.refresh(obj, with_for_update={"of": type(obj)})

@@ -13,7 +13,7 @@ from community.accounts import service as accounts
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
-from community.core.database import utcnow
+from community.core.database import lock_row, utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.limits import check_daily_quota
 from community.core.markup import plain_excerpt, render_markdown
@@ -220,9 +220,12 @@ def refresh_warning_counts(platform_id: int, requester_id: int | None) -> None:
             select(func.count()).select_from(Flag).where(condition, _confirmed())
         )
 
-    db.session.get(Platform, platform_id).warning_count = count(Flag.platform_id == platform_id)
+    platform = db.session.get(Platform, platform_id)
+    lock_row(db.session, platform)
+    platform.warning_count = count(Flag.platform_id == platform_id)
     if requester_id is not None:
         requester = db.session.get(Requester, requester_id)
+        lock_row(db.session, requester)
         requester.warning_count = count(Flag.requester_id == requester_id)
 
 
@@ -250,7 +253,7 @@ def _changed(flag: Flag) -> None:
 def _locked(flag: Flag) -> Flag:
     """The flag as committed, locked until the end of the transaction (two trusted members
     deciding at the same moment: the second sees the first's decision)."""
-    db.session.refresh(flag, with_for_update=True)
+    db.session.refresh(flag, with_for_update={"of": Flag})  # not the outer-joined author
     return flag
 
 

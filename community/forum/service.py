@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from community.accounts import service as accounts
 from community.accounts.models import User
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
-from community.core.database import utcnow
+from community.core.database import lock_row, utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.limits import check_daily_quota
 from community.core.markup import render_markdown
@@ -242,8 +242,29 @@ def _render(body: str, mentioned: list[User]) -> str:
     return render_markdown(MENTION.sub(link, body))
 
 
+def _count_in_category(
+    category_id: int | None, posts: int = 0, threads: int = 0, last_post_at=None
+):
+    """Category counters change in SQL (a category takes many writers at once). Caller commits."""
+    db.session.flush()
+    values = {
+        "post_count": Category.post_count + posts,
+        "thread_count": Category.thread_count + threads,
+    }
+    if last_post_at is not None:
+        values["last_post_at"] = last_post_at
+    db.session.execute(
+        update(Category)
+        .where(Category.id == category_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
     mentioned = _mentioned_users(body, author)
+    if thread.id is not None:
+        lock_row(db.session, thread)
     thread.last_number += 1
     post = Post(
         thread=thread,
@@ -259,8 +280,7 @@ def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -
     thread.post_count += 1
     thread.last_post_at = now
     thread.last_author_id = author.id
-    thread.category.post_count += 1
-    thread.category.last_post_at = now
+    _count_in_category(thread.category_id, posts=+1, last_post_at=now)
     db.session.flush()
 
     subscribers = list(
@@ -313,7 +333,7 @@ def start_thread(
         requester_id=data.requester_id,
     )
     db.session.add(thread)
-    category.thread_count += 1
+    _count_in_category(category.id, threads=+1)
     _add_post(author, thread, data.body.strip())
     db.session.commit()
     return thread
@@ -353,8 +373,9 @@ def delete_post(user, post: Post) -> None:
     post.visibility = Visibility.DELETED
     post.hidden_reason = "withdrawn"
     thread = post.thread
+    lock_row(db.session, thread)
     thread.post_count = max(0, thread.post_count - 1)
-    thread.category.post_count = max(0, thread.category.post_count - 1)
+    _count_in_category(thread.category_id, posts=-1)
     accounts.count_contribution(user, -1)
     search.enqueue(
         "thread" if post.number == 1 else "post", post.thread_id if post.number == 1 else post.id

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts import service as accounts
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
-from community.core.database import utcnow
+from community.core.database import lock_row, utcnow
 from community.core.errors import NotFound, PermissionDenied
 from community.core.limits import check_daily_quota
 from community.core.markup import render_markdown
@@ -121,8 +121,11 @@ def _refresh_current(author_id: int | None, platform_id: int, requester_id: int 
 
 def refresh_target(review: Review) -> None:
     """Recount after any change of `review` (content or visibility). The caller commits."""
+    target = target_of(review)
+    db.session.flush()
+    lock_row(db.session, target)
     _refresh_current(review.author_id, review.platform_id, review.requester_id)
-    aggregates.refresh(target_of(review))
+    aggregates.refresh(target)
 
 
 def submit_review(

@@ -58,30 +58,33 @@ def pending() -> int:
 def _drain_once() -> bool:
     """Apply what is waiting while holding the index. False if another process holds it.
 
-    The outbox is read only while the index is held, in the order of its ids, so the last state
-    read is the last one applied; rows are deleted only once the index has committed them.
+    The outbox is read only while the index is held; then each changed item is read once, as it
+    is now, and applied once (Whoosh cannot delete a document added earlier in the same writer).
+    Rows are deleted only once the index has committed them.
     """
     with backend().batch() as batch:
         if batch is None:
             return False
-        applied, last_id = [], 0
+        applied, keys, last_id = [], {}, 0
         while rows := db.session.execute(
             select(SearchOutbox.id, SearchOutbox.doc_key)
             .where(SearchOutbox.id > last_id)
             .order_by(SearchOutbox.id)
             .limit(DRAIN_BATCH)
         ).all():
-            keys = list(dict.fromkeys(key for _, key in rows))
-            documents = load_documents(keys)
-            batch.upsert(list(documents.values()))
-            batch.remove([key for key in keys if key not in documents])
             applied += [row_id for row_id, _ in rows]
+            keys.update(dict.fromkeys(key for _, key in rows))
             last_id = rows[-1][0]
+        changed = list(keys)
+        for start in range(0, len(changed), DRAIN_BATCH):
+            chunk = changed[start : start + DRAIN_BATCH]
+            documents = load_documents(chunk)
+            batch.upsert(list(documents.values()))
+            batch.remove([key for key in chunk if key not in documents])
         db.session.rollback()  # end the reads before the index commits
     for start in range(0, len(applied), DRAIN_BATCH):
-        db.session.execute(
-            delete(SearchOutbox).where(SearchOutbox.id.in_(applied[start : start + DRAIN_BATCH]))
-        )
+        chunk = applied[start : start + DRAIN_BATCH]
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
     db.session.commit()
     return True
 
