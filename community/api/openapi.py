@@ -1,0 +1,2 @@
+def document() -> dict:
+    return {}
