@@ -104,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
+    from community.api.pages import bp as api_pages
     from community.api.views import bp as api
     from community.catalog.views import bp as catalog
     from community.flags.views import bp as flags
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         search,
         api,
+        api_pages,
     ):
         app.register_blueprint(blueprint)
 

@@ -321,6 +321,11 @@ def _schemas() -> dict:
                     "items": EXTERNAL_ID,
                     "description": "Identifiers no member has reviewed or mentioned yet.",
                 },
+                "new_review_url": {
+                    **PATH,
+                    "description": "Where to review a requester of this platform: add "
+                    "`&id=` and the identifier.",
+                },
             }
         ),
         "Author": {

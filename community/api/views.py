@@ -91,6 +91,7 @@ def requester_lookup(slug: str):
                 for requester, warnings in found.found
             },
             "unknown": found.unknown,
+            "new_review_url": url_for("reviews.review_by_identifier", platform=platform.id),
         }
     )
 
