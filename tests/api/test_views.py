@@ -365,3 +365,19 @@ def test_the_api_is_rate_limited_with_a_json_429_and_retry_after(tmp_path_factor
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
     assert refused.headers["Cache-Control"] == "no-store"
+
+
+def test_a_server_error_is_json_in_the_same_shape(tmp_path_factory):
+    app = build_app(tmp_path_factory, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/api/v1/broken", "broken", broken)
+    with app.app_context():
+        response = app.test_client().get("/api/v1/broken")
+    assert response.status_code == 500
+    error = response.get_json()["error"]
+    assert error["status"] == 500 and error["code"] == "server_error"
+    assert "boom" not in error["message"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
