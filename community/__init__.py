@@ -20,9 +20,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from community.api.http import ApiAwareSessionInterface, api_locale, is_api_request
 from community.config import build_config
 from community.core.database import init_database
-from community.core.errors import DomainError
+from community.core.errors import DomainError, error_code
 from community.core.formatting import register_filters
 from community.core.security import add_security_headers
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
         days=app.config["REMEMBER_COOKIE_DURATION_DAYS"]
     )
+    app.session_interface = ApiAwareSessionInterface()
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -67,6 +69,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if is_api_request():  # the API reads no cookie: the same answer for everyone
+        return api_locale(languages, current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:
@@ -100,6 +104,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
+    from community.api.pages import bp as api_pages
+    from community.api.views import bp as api
     from community.catalog.views import bp as catalog
     from community.flags.views import bp as flags
     from community.forum.views import bp as forum
@@ -119,6 +125,8 @@ def _register_blueprints(app: Flask) -> None:
         forum,
         notifications,
         search,
+        api,
+        api_pages,
     ):
         app.register_blueprint(blueprint)
 
@@ -134,7 +142,26 @@ def _register_search_sources() -> None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return is_api_request()
+
+
+def json_error(status: int, message: str, code: str | None = None):
+    """The one shape of every error the API answers: {"error": {"status", "code", "message"}}."""
+    body = {"status": status, "code": code or error_code(status), "message": str(message)}
+    return jsonify(error=body), status
+
+
+def _api_messages(error: HTTPException) -> dict[int, str]:
+    """Messages for API clients, where the site's pages speak of pages and forms."""
+    return {
+        404: _("Nothing here. The API documentation lists every address: /api/v1/openapi.json"),
+        405: _("The API only reads: use GET."),
+        429: _(
+            "Too many requests: the API allows %(limit)s from one address. Wait the number of "
+            "seconds given in the Retry-After header, then try again.",
+            limit=error.description,
+        ),
+    }
 
 
 def _register_errors(app: Flask) -> None:
@@ -142,9 +169,7 @@ def _register_errors(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         if _wants_json():
-            return jsonify(
-                error={"status": error.status_code, "message": error.message}
-            ), error.status_code
+            return json_error(error.status_code, error.message, error.code)
         if g.get("form_page") is not None and request.method == "POST":
             flash(error.message, "error")
             return g.form_page(), error.status_code
@@ -169,7 +194,7 @@ def _register_errors(app: Flask) -> None:
         }
         message = messages.get(error.code, _("Something went wrong. Please try again."))
         if _wants_json():
-            return jsonify(error={"status": error.code, "message": message}), error.code
+            return json_error(error.code, _api_messages(error).get(error.code, message))
         return render_template("errors/error.html", status=error.code, message=message), error.code
 
     @app.errorhandler(500)
@@ -178,4 +203,6 @@ def _register_errors(app: Flask) -> None:
         message = _(
             "Something went wrong on our side. Nothing you typed was lost: go back and try again."
         )
+        if _wants_json():
+            return json_error(500, message)
         return render_template("errors/error.html", status=500, message=message), 500

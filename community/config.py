@@ -105,4 +105,10 @@ def build_config(instance_path: str) -> dict:
         "FLAG_DESCRIPTION_MAX_CHARS": 5000,
         "FLAG_REASON_MIN_CHARS": 10,
         "FLAG_REASON_MAX_CHARS": 2000,
+        # Public read API (community/api): requests per address, caching, pages, batch lookups.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120/minute"),
+        "API_CACHE_MAX_AGE_SECONDS": _env_int("API_CACHE_MAX_AGE_SECONDS", 60),
+        "API_PAGE_SIZE": 20,
+        "API_MAX_PAGE_SIZE": 100,
+        "API_BATCH_MAX_IDS": 100,
     }

@@ -261,6 +261,19 @@ def find_or_create_requester(
     return requester
 
 
+def requesters_by_external_ids(platform: Platform, external_ids: list[str]) -> list[Requester]:
+    """The requesters of one platform known by these identifiers (cleaned), in one query."""
+    if not external_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Requester).where(
+                Requester.platform_id == platform.id, Requester.external_id.in_(external_ids)
+            )
+        )
+    )
+
+
 def list_requesters(
     sort: str, platform: Platform | None, page: int, per_page: int
 ) -> Page[Requester]:

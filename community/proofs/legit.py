@@ -36,12 +36,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import case, distinct, func, select
 
 from community.catalog.models import Platform
 from community.core.content import Visibility
 from community.core.database import utcnow
+from community.core.formatting import date as format_date
+from community.core.formatting import percent
 from community.extensions import db
 from community.proofs.models import Proof
 from community.reviews.models import Outcome, Review
@@ -171,6 +175,83 @@ class Assessment:
     @property
     def nonpayment_share(self) -> float | None:
         return nonpayment_share(self.evidence)
+
+    @property
+    def lines(self) -> list["EvidenceLine"]:
+        return evidence_lines(self)
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    kind: str  # windows, latest, waiting, nonpayment, nonpayment_all_time, scam_warnings
+    text: str
+
+
+def evidence_lines(assessment: Assessment) -> list[EvidenceLine]:
+    """The evidence under the verdict, in words, as the card and the API show it."""
+    evidence, days = assessment.evidence, assessment.rules.longest_days
+    lines = []
+    for window in evidence.windows:
+        text = " ".join(
+            [
+                _("Last %(days)d days:", days=window.days),
+                ngettext(
+                    "%(num)d confirmed proof of payment",
+                    "%(num)d confirmed proofs of payment",
+                    window.proofs,
+                )
+                + ",",
+                ngettext("from %(num)d member", "from %(num)d members", window.members),
+            ]
+        )
+        lines.append(EvidenceLine("window", text))
+    if evidence.latest_confirmed_on:
+        text = _(
+            "Latest confirmed payment: received on %(date)s.",
+            date=format_date(evidence.latest_confirmed_on),
+        )
+    else:
+        text = _("No confirmed proof of payment yet.")
+    lines.append(EvidenceLine("latest", text))
+    if evidence.waiting_proofs:
+        waiting = ngettext(
+            "%(num)d more proof is waiting for a trusted member to confirm it",
+            "%(num)d more proofs are waiting for a trusted member to confirm them",
+            evidence.waiting_proofs,
+        )
+        members = ngettext("from %(num)d member", "from %(num)d members", evidence.waiting_members)
+        lines.append(EvidenceLine("waiting", f"{waiting} ({members})."))
+    if evidence.paid_or_not_members:
+        text = ngettext(
+            "Reports of non-payment, last %(days)d days: %(unpaid)d of the %(num)d member who "
+            "said whether they were paid (%(share)s).",
+            "Reports of non-payment, last %(days)d days: %(unpaid)d of the %(num)d members who "
+            "said whether they were paid (%(share)s).",
+            evidence.paid_or_not_members,
+            unpaid=evidence.nonpayment_members,
+            days=days,
+            share=percent(assessment.nonpayment_share),
+        )
+    else:
+        text = _(
+            "Reports of non-payment, last %(days)d days: no member said whether they were paid.",
+            days=days,
+        )
+    lines.append(EvidenceLine("nonpayment", text))
+    if evidence.nonpayment_members_all_time > evidence.nonpayment_members:
+        text = ngettext(
+            "All time: %(num)d member reported non-payment.",
+            "All time: %(num)d members reported non-payment.",
+            evidence.nonpayment_members_all_time,
+        )
+        lines.append(EvidenceLine("nonpayment_all_time", text))
+    text = ngettext(
+        "%(num)d confirmed scam warning.",
+        "%(num)d confirmed scam warnings.",
+        evidence.scam_warnings,
+    )
+    lines.append(EvidenceLine("scam_warnings", text))
+    return lines
 
 
 def nonpayment_share(evidence: Evidence) -> float | None:
