@@ -111,12 +111,14 @@ def _register_blueprints(app: Flask) -> None:
     from community.forum.views import bp as forum
     from community.notifications.views import bp as notifications
     from community.pages.views import bp as pages
+    from community.privacy.views import bp as privacy
     from community.proofs.views import bp as proofs
     from community.reviews.views import bp as reviews
     from community.search.views import bp as search
 
     for blueprint in (
         pages,
+        privacy,
         accounts,
         catalog,
         reviews,

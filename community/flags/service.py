@@ -378,12 +378,17 @@ def say_seen_too(user, flag: Flag) -> FlagSeenToo:
             db.session.add(seen)
     except IntegrityError as error:  # a second click that overtook the first
         raise DomainError(_("You already said you saw this task too. Once is enough.")) from error
+    recount_seen_too(flag)
+    db.session.commit()
+    return seen
+
+
+def recount_seen_too(flag: Flag) -> None:
+    """The stored count of "I saw this too", from the rows. The caller commits."""
     db.session.flush()
     flag.seen_too_count = db.session.scalar(
         select(func.count()).select_from(FlagSeenToo).where(FlagSeenToo.flag_id == flag.id)
     )
-    db.session.commit()
-    return seen
 
 
 # Decisions

@@ -243,7 +243,8 @@ def submit_proof(author, data: ProofData, screenshot: BinaryIO, submission_key: 
 # The community's checks
 
 
-def _recount_marks(proof: Proof) -> None:
+def recount_marks(proof: Proof) -> None:
+    """The stored counts of the proof's marks, from the marks. The caller commits."""
     db.session.flush()
     counts = dict(
         db.session.execute(
@@ -279,7 +280,7 @@ def mark_proof(user, proof: Proof, verdict: str) -> ProofMark:
                 )
             )
     mark.verdict = verdict
-    _recount_marks(proof)
+    recount_marks(proof)
     db.session.commit()
     return mark
 
