@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Set everything up and run the whole test suite. Extra arguments go to pytest."""
+"""Set everything up and run the whole test suite: on SQLite, then on PostgreSQL when a server
+answers (TEST_DATABASE_URL, else postgres@127.0.0.1:5432/test). Extra arguments go to pytest."""
 
 import os
 import shutil
@@ -7,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _setup import BIN, ROOT, say, setup
+from _setup import BIN, PYTHON, ROOT, say, setup
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 # The browser tests drive the system's Chromium (never a browser downloaded by Playwright).
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -30,13 +33,33 @@ def ensure_chromium() -> None:
     )
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL server to run the suite on too (TEST_DATABASE_URL, else the local one)."""
+    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES)
+    probe = "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()"
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    reachable = (
+        subprocess.run([str(PYTHON), "-c", probe, plain], capture_output=True).returncode == 0
+    )
+    return url if reachable else None
+
+
 def main() -> None:
-    setup("dev")
+    setup("dev,postgres")
     ensure_chromium()
-    say("Running the tests")
     os.chdir(ROOT)
     pytest = str(BIN / "pytest")
-    os.execv(pytest, [pytest, *sys.argv[1:]])
+    say("Running the tests on SQLite (the embedded default)")
+    code = subprocess.run([pytest, *sys.argv[1:]]).returncode
+    if code != 0:
+        sys.exit(code)
+    url = postgres_url()
+    if url is None:
+        say(f"No PostgreSQL answers at {DEFAULT_POSTGRES}: the suite ran on SQLite only")
+        return
+    say("Running the tests again on PostgreSQL")
+    env = {**os.environ, "TEST_DATABASE_URL": url}
+    sys.exit(subprocess.run([pytest, "-m", "not sqlite_only", *sys.argv[1:]], env=env).returncode)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from community.catalog import service as catalog
 from community.extensions import db
 from tests.conftest import login, make_flag, make_proof, make_review, make_user
 
+pytestmark = pytest.mark.sqlite_only
+
 FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING (?:COVERING )?INDEX)(?!\w)")
 
 

@@ -1,9 +1,13 @@
 """Every list and lookup of the API is served by an index, like the site's pages."""
 
+import pytest
+
 from community.catalog import service as catalog
 from community.extensions import db
 from tests.conftest import make_flag, make_proof, make_review, make_user
 from tests.test_query_plans import captured_selects, full_scans  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_the_api_never_scans_a_table(client, captured_selects):  # noqa: F811

@@ -265,12 +265,12 @@ def test_flags_list_only_confirmed_visible_warnings_and_filter_them(client):
         "/api/v1/platforms?per_page=101",
         "/api/v1/platforms?sort=sideways",
         "/api/v1/flags?category=nonsense",
-        "/api/v1/requesters/1/reviews?sort=random",
+        "/api/v1/requesters/{requester}/reviews?sort=random",
     ],
 )
 def test_bad_parameters_are_refused_with_a_clear_json_error(client, url):
-    make_requester()
-    response = client.get(url)
+    requester = make_requester()
+    response = client.get(url.format(requester=requester.id))
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["status"] == 400 and error["code"] == "bad_request"
@@ -298,7 +298,7 @@ def test_errors_have_one_stable_shape(client):
 
 
 def test_answers_carry_an_etag_and_304_when_unchanged(client):
-    make_platform(slug="mturk")
+    platform = make_platform(slug="mturk")
     first = client.get("/api/v1/platforms/mturk")
     assert first.headers["Cache-Control"] == "public, max-age=60"
     assert "Accept-Language" in first.headers["Vary"]
@@ -309,7 +309,7 @@ def test_answers_carry_an_etag_and_304_when_unchanged(client):
     assert again.get_data() == b""
     assert again.headers["ETag"] == etag
     assert again.headers["Access-Control-Allow-Origin"] == "*"
-    make_review(target=db.session.get(type(make_platform()), 1))
+    make_review(target=platform)
     changed = client.get("/api/v1/platforms/mturk", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag

@@ -1,7 +1,10 @@
+import pytest
 from sqlalchemy import text
 
 from community.core.database import write_transaction
 from community.extensions import db
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_every_sqlite_connection_is_set_up_for_several_processes(app):
