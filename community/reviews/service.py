@@ -12,7 +12,7 @@ from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
 from community.core.database import utcnow
 from community.core.errors import NotFound, PermissionDenied
-from community.core.limits import check_daily_quota
+from community.core.limits import check_daily_quota, check_not_suspended
 from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.core.pagination import Page, paginate
@@ -125,6 +125,22 @@ def refresh_target(review: Review) -> None:
     aggregates.refresh(target_of(review))
 
 
+def recount_target(target: Platform | Requester) -> None:
+    """Recount which review of each member counts, then the figures, for a whole target (after
+    a merge brought reviews of two targets together). The caller commits."""
+    db.session.flush()
+    query = select(Review.author_id).where(Review.author_id.is_not(None)).distinct()
+    if isinstance(target, Requester):
+        query = query.where(Review.requester_id == target.id)
+        platform_id, requester_id = target.platform_id, target.id
+    else:
+        query = query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
+        platform_id, requester_id = target.id, None
+    for author_id in list(db.session.scalars(query)):
+        _refresh_current(author_id, platform_id, requester_id)
+    aggregates.refresh(target)
+
+
 def submit_review(
     author, target: Platform | Requester, data: ReviewData, submission_key: str
 ) -> Review:
@@ -164,6 +180,7 @@ def _snapshot(review: Review) -> dict:
 def edit_review(editor, review: Review, data: ReviewData) -> Review:
     if not permissions.can_edit(editor, review):
         raise PermissionDenied(_("Only the author can edit this review."))
+    check_not_suspended(editor)
     if _snapshot(review) == asdict(data):
         return review
     db.session.add(
