@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.catalog.views import bp as catalog
     from community.flags.views import bp as flags
     from community.forum.views import bp as forum
+    from community.moderation.views import bp as moderation
     from community.notifications.views import bp as notifications
     from community.pages.views import bp as pages
     from community.proofs.views import bp as proofs
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         forum,
         notifications,
         search,
+        moderation,
     ):
         app.register_blueprint(blueprint)
 

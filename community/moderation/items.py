@@ -50,11 +50,18 @@ class ItemKind:
     public_url: Callable[[object], str]
     summary: Callable[[object], str]  # a line of plain text for the queue and the item page
     body_html: Callable[[object], str | None]  # the content as its readers see it
-    extra_reasons: tuple[str, ...] = ()
+    extra_reasons: tuple[str, ...] = ()  # more reasons to report it (and to hide it)
+    extra_hide_reasons: tuple[str, ...] = ()  # more reasons only a moderator gives
 
     @property
     def reasons(self) -> tuple[str, ...]:
+        """Why members may report it."""
         return (*COMMON_REASONS, *self.extra_reasons, ReportReason.OTHER)
+
+    @property
+    def hide_reasons(self) -> tuple[str, ...]:
+        """Why moderators may hide or delete it."""
+        return (*COMMON_REASONS, *self.extra_reasons, *self.extra_hide_reasons, ReportReason.OTHER)
 
 
 # Hooks
@@ -138,6 +145,7 @@ KINDS: dict[str, ItemKind] = {
             public_url=lambda proof: path_for("proofs.show", proof_id=proof.id),
             summary=_proof_summary,
             body_html=lambda proof: proof.note_html or None,
+            extra_hide_reasons=("fake", "not_a_proof"),  # proofs.models.RemovalReason
         ),
         ItemKind(
             name="flag",

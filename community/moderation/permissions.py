@@ -1,6 +1,7 @@
 """Who may do what in moderation, conflicts of interest included. Services enforce these (the
 guard that counts); templates use them to show or hide a button."""
 
+from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from community.core.content import Visibility, can_read, is_author
@@ -127,16 +128,24 @@ def can_read_appeal(user, appeal: Appeal) -> bool:
 
 
 def represented_requester_ids(user) -> set[int]:
+    """The requesters a member speaks for. Read once per page view (a GET changes nothing)."""
     if not _member(user):
         return set()
-    return set(
-        db.session.scalars(
-            select(RepresentativeClaim.requester_id).where(
-                RepresentativeClaim.user_id == user.id,
-                RepresentativeClaim.status == ClaimStatus.VERIFIED,
+    cache = g.setdefault("represented", {}) if _reading() else {}
+    if user.id not in cache:
+        cache[user.id] = set(
+            db.session.scalars(
+                select(RepresentativeClaim.requester_id).where(
+                    RepresentativeClaim.user_id == user.id,
+                    RepresentativeClaim.status == ClaimStatus.VERIFIED,
+                )
             )
         )
-    )
+    return cache[user.id]
+
+
+def _reading() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD")
 
 
 def is_representative(user, requester_id: int | None) -> bool:

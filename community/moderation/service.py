@@ -23,7 +23,6 @@ from community.moderation.models import (
     ModerationAction,
     QueueEntry,
     Report,
-    ReportReason,
     ReportStatus,
 )
 from community.notifications import service as notifications
@@ -33,8 +32,6 @@ PENDING_REVIEW = "pending_review"  # hidden by reports, waiting for a moderator
 PENDING_SENSITIVE = "pending_sensitive"  # the same, reported for personal information or illegality
 REMOVED = "removed"  # deleted by a moderator (authors' own deletions say "withdrawn")
 WITHDRAWN = "withdrawn"
-# Reasons a moderator may give for hiding or deleting content.
-HIDE_REASONS = tuple(ReportReason)
 PENDING = frozenset({PENDING_REVIEW, PENDING_SENSITIVE})
 
 
@@ -236,7 +233,7 @@ def hide(moderator, kind: str, item_id: int, reason_code: str, reason: Reason | 
     personal information and illegality. Confirms an automatic hiding, too."""
     item = items.get(kind, item_id)
     ensure_can_moderate(moderator, kind, item)
-    if reason_code not in HIDE_REASONS:
+    if reason_code not in items.kind(kind).hide_reasons:
         raise DomainError(_("Choose why this content is hidden."))
     reason = clean_reason(reason)
     if item.visibility == Visibility.DELETED:
@@ -291,7 +288,7 @@ def delete(moderator, kind: str, item_id: int, reason_code: str, reason: Reason 
     bring it back)."""
     item = items.get(kind, item_id)
     ensure_can_moderate(moderator, kind, item)
-    if reason_code not in HIDE_REASONS:
+    if reason_code not in items.kind(kind).hide_reasons:
         raise DomainError(_("Choose why this content is deleted."))
     reason = clean_reason(reason)
     if item.visibility == Visibility.DELETED:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts import service as accounts
 from community.catalog.models import Platform, Requester
-from community.core.content import Visibility
+from community.core.content import Visibility, publicly_listed
 from community.core.database import utcnow
 from community.core.errors import NotFound, PermissionDenied
 from community.core.limits import check_daily_quota, check_not_suspended
@@ -218,7 +218,9 @@ def history(user, review: Review) -> list[ReviewRevision]:
 
 
 def reviews_of(target: Platform | Requester, sort: str, page: int, per_page: int) -> Page[Review]:
-    query = select(Review).where(Review.visibility == Visibility.VISIBLE)
+    """Public reviews, hidden ones included: they stay readable behind a fold that says why
+    (except those hidden for personal information or illegality)."""
+    query = select(Review).where(publicly_listed(Review))
     if isinstance(target, Requester):
         query = query.where(Review.requester_id == target.id)
     else:
