@@ -228,6 +228,7 @@ class DisputeForm(StatementForm):
     )
     kind = SelectField(
         _l("What is it about?"),
+        validate_choice=False,  # a representative's case about a review has no kind to choose
         choices=options(
             [
                 (DisputeKind.UNFAIR_REJECTION, DISPUTE_KIND_LABELS[DisputeKind.UNFAIR_REJECTION]),
