@@ -236,7 +236,7 @@ class RepresentativeClaim(db.Model):
     decided_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
-    requester: Mapped[Requester] = relationship(lazy="joined")
+    requester: Mapped[Requester] = relationship(lazy="joined", innerjoin=True)
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     __table_args__ = (
@@ -305,7 +305,7 @@ class Dispute(db.Model):
 
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id], lazy="joined")
-    requester: Mapped[Requester] = relationship(lazy="joined")
+    requester: Mapped[Requester] = relationship(lazy="joined", innerjoin=True)
     review: Mapped[Review | None] = relationship()
 
     __table_args__ = (
