@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from community.core.database import utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.pagination import Page, paginate
+from community.core.views import path_for
 from community.extensions import db
 from community.moderation import items, permissions, sanctions, service
 from community.moderation.models import (
@@ -160,7 +161,7 @@ def decide(moderator, appeal: Appeal, overturn: bool, reason) -> ModerationActio
         NotificationKind.APPEAL_DECIDED,
         actor_id=moderator.id,
         subject=appeal.status,
-        link=f"/appeals/{appeal.id}",
+        link=path_for("moderation.appeal", appeal_id=appeal.id),
     )
     db.session.commit()
     return decision

@@ -135,5 +135,5 @@ def _hide_when_heavy(kind: str, item, weight: int) -> None:
     if weight < current_app.config["REPORT_AUTOHIDE_WEIGHT"]:
         return
     service.set_visibility(item, Visibility.HIDDEN, pending)
-    service.record(None, ActionKind.AUTO_HIDE, kind, item.id, member_id=item.author_id)
-    service.notify_author(item, kind, NotificationKind.CONTENT_HIDDEN, None)
+    action = service.record(None, ActionKind.AUTO_HIDE, kind, item.id, member_id=item.author_id)
+    service.notify_author(item, kind, NotificationKind.CONTENT_HIDDEN, None, action)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from community.accounts.models import User
 from community.core.database import utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
+from community.core.views import path_for
 from community.extensions import db
 from community.moderation import permissions
 from community.moderation.models import ActionKind, ModerationAction
@@ -48,7 +49,7 @@ def _notify(member: User, moderator, what: str, action: ModerationAction) -> Non
         NotificationKind.SANCTION,
         actor_id=moderator.id,
         subject=what,
-        link=f"/me/moderation#a{action.id}",
+        link=path_for("moderation.my_actions", _anchor=f"a{action.id}"),
     )
 
 

@@ -16,6 +16,7 @@ from community.core.content import SENSITIVE_REASONS, Visibility
 from community.core.database import utcnow
 from community.core.errors import DomainError, PermissionDenied
 from community.core.pagination import Page, paginate
+from community.core.views import path_for
 from community.extensions import db
 from community.moderation import items, permissions, rules
 from community.moderation.models import (
@@ -121,15 +122,20 @@ def set_visibility(item, visibility: str, hidden_reason: str | None) -> None:
     items.kind_of(item).after_change(item, before)
 
 
-def notify_author(item, kind: str, notification: str, moderator) -> None:
+def notify_author(item, kind: str, notification: str, moderator, action=None) -> None:
+    """Tell the author; an act they may appeal or must read links to "Moderation about me"."""
     if item.author_id is None:
         return
+    if action is not None:
+        link = path_for("moderation.my_actions", _anchor=f"a{action.id}")
+    else:
+        link = items.kind(kind).public_url(item)
     notifications.notify(
         [item.author_id],
         notification,
         actor_id=moderator.id if moderator is not None else None,
         subject=kind,
-        link=items.kind(kind).public_url(item),
+        link=link,
     )
 
 
@@ -251,7 +257,7 @@ def hide(moderator, kind: str, item_id: int, reason_code: str, reason: Reason | 
         member_id=item.author_id,
         reason_code=reason_code,
     )
-    notify_author(item, kind, NotificationKind.CONTENT_HIDDEN, moderator)
+    notify_author(item, kind, NotificationKind.CONTENT_HIDDEN, moderator, action)
     db.session.commit()
     return action
 
@@ -304,7 +310,7 @@ def delete(moderator, kind: str, item_id: int, reason_code: str, reason: Reason 
         member_id=item.author_id,
         reason_code=reason_code,
     )
-    notify_author(item, kind, NotificationKind.CONTENT_DELETED, moderator)
+    notify_author(item, kind, NotificationKind.CONTENT_DELETED, moderator, action)
     db.session.commit()
     return action
 
@@ -349,7 +355,7 @@ def request_edit(moderator, kind: str, item_id: int, reason: Reason | str):
     action = record(
         moderator, ActionKind.REQUEST_EDIT, kind, item.id, reason, member_id=item.author_id
     )
-    notify_author(item, kind, NotificationKind.EDIT_REQUESTED, moderator)
+    notify_author(item, kind, NotificationKind.EDIT_REQUESTED, moderator, action)
     db.session.commit()
     return action
 

@@ -488,3 +488,52 @@ def test_content_hidden_for_personal_information_is_gone_from_public_view(app):
     assert client_of(app, mod).get(f"/threads/{thread.id}").status_code == 200
     notes = db.session.scalars(select(Notification.kind).where(Notification.user_id == author.id))
     assert "content_hidden" in list(notes)
+
+
+def test_every_moderation_notification_renders_in_both_languages(app):
+    from community.notifications import service as notifications
+    from community.notifications.models import NotificationKind
+
+    member = make_user()
+    subjects = {
+        NotificationKind.CONTENT_HIDDEN: "review",
+        NotificationKind.CONTENT_RESTORED: "post",
+        NotificationKind.CONTENT_DELETED: "proof",
+        NotificationKind.EDIT_REQUESTED: "flag",
+        NotificationKind.SANCTION: "suspend",
+        NotificationKind.APPEAL_DECIDED: "overturned",
+        NotificationKind.DISPUTE_UPDATED: "1",
+        NotificationKind.CLAIM_DECIDED: "verified",
+        NotificationKind.REVIEW_REPLY: "review",
+    }
+    for kind, subject in subjects.items():
+        notifications.notify([member.id], kind, subject=subject, link="/me/moderation")
+    db.session.commit()
+    client = client_of(app, member)
+    english = text(client.get("/notifications"))
+    for words in (
+        "Your review was hidden",
+        "Your forum post is public again",
+        "deleted by the moderators",
+        "asks you to edit your task flag",
+        "sanctioned your account (suspension)",
+        "the decision is overturned",
+        "has news",
+        "You are now a verified representative",
+        "The requester replied",
+    ):
+        assert words in english, words
+    client.post("/language", data={"lang": "fr"})
+    french = text(client.get("/notifications"))
+    assert "Votre contenu (avis) a été masqué" in french
+    assert "(suspension)" in french and "recours" in french
+    opened = client.post(f"/notifications/{db.session.scalar(select(Notification.id))}/open")
+    assert opened.headers["Location"] == "/me/moderation"
+
+
+def test_a_hidden_authors_notification_leads_to_the_appeal(app):
+    author = make_user()
+    review = make_review(author)
+    action = service.hide(moderator(), "review", review.id, "spam", REASON)
+    link = db.session.scalar(select(Notification.link).where(Notification.user_id == author.id))
+    assert link == f"/me/moderation#a{action.id}"
