@@ -205,27 +205,19 @@ def _close(admin, election: Election, reason) -> None:
     election.phase = ElectionPhase.CLOSED
     election.closed_at = now
     election.ballot_count = ballots
+    elected = [candidate for candidate in ranked[: election.seats] if candidate.votes > 0]
+    for candidate in elected:  # a candidate without a single approval is never elected
+        candidate.elected = True
+        _start_term(candidate.user, now + timedelta(days=election.term_days), election.id)
+    # One act, one row: the elected are named in it (and on the election's page).
     service.record(
         admin,
         ActionKind.CLOSE_ELECTION,
         ELECTION,
         election.id,
         reason,
-        details={"ballots": ballots},
+        details={"ballots": ballots, "elected": [c.user.username for c in elected]},
     )
-    for candidate in ranked[: election.seats]:
-        if candidate.votes == 0:
-            continue
-        candidate.elected = True
-        _start_term(candidate.user, now + timedelta(days=election.term_days), election.id)
-        service.record(
-            None,
-            ActionKind.ELECTED,
-            MEMBER,
-            candidate.user_id,
-            member_id=candidate.user_id,
-            details={"election": election.id, "votes": candidate.votes},
-        )
 
 
 def results(election: Election) -> list[Result]:

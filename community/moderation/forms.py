@@ -84,7 +84,6 @@ ACTION_LABELS = {
     ActionKind.DISMISS_DISPUTE: _l("dispute dismissed"),
     ActionKind.APPOINT: _l("moderator appointed"),
     ActionKind.REMOVE_MODERATOR: _l("moderator removed"),
-    ActionKind.ELECTED: _l("moderator elected"),
     ActionKind.TERM_ENDED: _l("moderator's term ended"),
     ActionKind.OPEN_ELECTION: _l("election opened"),
     ActionKind.START_VOTING: _l("voting opened"),

@@ -121,7 +121,6 @@ class ActionKind(enum.StrEnum):
     DISMISS_DISPUTE = "dismiss_dispute"
     APPOINT = "appoint"
     REMOVE_MODERATOR = "remove_moderator"
-    ELECTED = "elected"
     TERM_ENDED = "term_ended"
     OPEN_ELECTION = "open_election"
     START_VOTING = "start_voting"

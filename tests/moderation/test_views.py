@@ -297,7 +297,8 @@ def test_an_election_runs_from_nominations_to_published_results(app):
     assert re.search(r"alice_t</a></td><td>2</td><td>yes", results)
     moderators_page = text(app.test_client().get("/moderators"))
     assert "alice_t" in moderators_page and "term ends" in moderators_page
-    assert "moderator elected" in text(app.test_client().get("/moderation/log"))
+    log = text(app.test_client().get("/moderation/log?action=close_election"))
+    assert "election closed, results published" in log and "Elected: alice_t." in log
 
 
 # Acting from the item page, on every act
