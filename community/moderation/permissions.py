@@ -66,11 +66,6 @@ def can_report(user, item) -> bool:
     )
 
 
-def can_see_reporters(user) -> bool:
-    """Reporters are named to moderators (in the queue) and to no one else, anywhere."""
-    return is_moderator(user)
-
-
 # Acting on content
 
 
@@ -81,11 +76,6 @@ def conflicts_with_item(user, kind: str, item) -> bool:
 
 def can_moderate(user, kind: str, item) -> bool:
     return is_moderator(user) and not conflicts_with_item(user, kind, item)
-
-
-def can_see_author(user) -> bool:
-    """Moderators handling an item see its author, anonymous or not."""
-    return is_moderator(user)
 
 
 def can_sanction(user, member) -> bool:

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from community.core.content import SENSITIVE_REASONS, Visibility
+from community.core.content import Visibility
 from community.core.database import utcnow
 from community.core.errors import DomainError, PermissionDenied
 from community.core.pagination import Page, paginate
@@ -358,7 +358,3 @@ def request_edit(moderator, kind: str, item_id: int, reason: Reason | str):
     notify_author(item, kind, NotificationKind.EDIT_REQUESTED, moderator, action)
     db.session.commit()
     return action
-
-
-def is_sensitive(reason_code: str | None) -> bool:
-    return reason_code in SENSITIVE_REASONS

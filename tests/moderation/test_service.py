@@ -353,3 +353,25 @@ def test_flags_service_warning_counts_are_the_hook(app):
     assert requester.warning_count == 0
     flags.refresh_warning_counts(requester.platform_id, requester.id)
     assert requester.warning_count == 0
+
+
+def test_the_queue_lists_heaviest_then_oldest_and_held_items(app):
+    light = make_review()
+    heavy = make_review()
+    report(make_user(trust=0), "review", light.id)
+    report(make_user(trust=2), "review", heavy.id)
+    report(make_user(trust=1), "review", heavy.id)
+    thread = make_thread()
+    thread.visibility = Visibility.HELD
+    service.hold(thread)
+    db.session.commit()
+    heaviest = [(e.kind, e.item_id) for e in service.queue("heaviest", 1, 10).items]
+    assert heaviest == [("review", heavy.id), ("review", light.id), ("thread", thread.id)]
+    oldest = [(e.kind, e.item_id) for e in service.queue("oldest", 1, 10).items]
+    assert oldest == [("review", light.id), ("review", heavy.id), ("thread", thread.id)]
+    page = service.queue("heaviest", 1, 2)
+    assert page.has_next and len(page.items) == 2
+    # A held item is published by dismissing (nothing wrong) or hidden like any other.
+    service.dismiss_reports(moderator(), "thread", thread.id, "Nothing wrong: publishing it.")
+    assert thread.visibility == Visibility.VISIBLE
+    assert [e.item_id for e in service.queue("oldest", 1, 10).items] == [light.id, heavy.id]

@@ -538,3 +538,23 @@ def test_a_hidden_authors_notification_leads_to_the_appeal(app):
     action = service.hide(moderator(), "review", review.id, "spam", REASON)
     link = db.session.scalar(select(Notification.link).where(Notification.user_id == author.id))
     assert link == f"/me/moderation#a{action.id}"
+
+
+def test_moderation_pages_speak_french(app):
+    review = make_review()
+    service.hide(moderator(), "review", review.id, "spam", REASON)
+    client = client_of(app, moderator())
+    client.post("/language", data={"lang": "fr"})
+    for url, french in (
+        ("/moderation/log", "Journal de modération"),
+        ("/moderation", "File de modération"),
+        (f"/moderation/items/review/{review.id}", "Demander une modification à l'auteur"),
+        ("/moderation/appeals", "Recours en attente de décision"),
+        ("/moderation/claims", "Demandes de représentants"),
+        ("/moderation/disputes", "Litiges à arbitrer"),
+        ("/moderators", "Modérateurs et élections"),
+        ("/disputes", "Litiges"),
+        ("/rules", "en vigueur depuis"),
+        (f"/requesters/{review.requester_id}", "Masqué par les modérateurs"),
+    ):
+        assert french in text(client.get(url)), url
