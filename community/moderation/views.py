@@ -177,7 +177,7 @@ def queue():
 
 
 def _item_page(kind: str, item, form: ActionForm | None = None) -> str:
-    author = accounts_user(item.author_id)
+    author = sanctions.get_member_or_404(item.author_id) if item.author_id else None
     thread = item if kind == "thread" else None
     return render_template(
         "moderation/item.html",
@@ -193,12 +193,6 @@ def _item_page(kind: str, item, form: ActionForm | None = None) -> str:
         can_act=permissions.can_moderate(current_user, kind, item),
         thread=thread,
     )
-
-
-def accounts_user(user_id: int | None):
-    if user_id is None:
-        return None
-    return sanctions.get_member_or_404(user_id)
 
 
 @bp.get("/moderation/items/<kind>/<int:item_id>")
