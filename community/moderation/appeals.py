@@ -136,7 +136,7 @@ def _move(appeal: Appeal, status: str) -> None:
 
 def decide(moderator, appeal: Appeal, overturn: bool, reason) -> ModerationAction:
     """Uphold or overturn the act appealed against; the decision is published in the log."""
-    db.session.refresh(appeal, with_for_update=True)
+    db.session.refresh(appeal, with_for_update={"of": Appeal})
     _ensure_can_decide(moderator, appeal)
     reason = service.clean_reason(reason)
     action = appeal.action

@@ -244,7 +244,7 @@ def _move(dispute: Dispute, status: str) -> None:
 
 def take(moderator, dispute: Dispute, reason) -> None:
     """A moderator who is not a party becomes the mediator."""
-    db.session.refresh(dispute, with_for_update=True)
+    db.session.refresh(dispute, with_for_update={"of": Dispute})
     if not permissions.is_moderator(moderator):
         raise PermissionDenied(_("Only moderators mediate disputes."))
     if permissions.is_party(moderator, dispute):
@@ -259,7 +259,7 @@ def take(moderator, dispute: Dispute, reason) -> None:
 
 def close(moderator, dispute: Dispute, resolved: bool, outcome: str) -> None:
     """The mediator closes the case with a public outcome."""
-    db.session.refresh(dispute, with_for_update=True)
+    db.session.refresh(dispute, with_for_update={"of": Dispute})
     if not permissions.is_moderator(moderator):
         raise PermissionDenied(_("Only moderators mediate disputes."))
     if permissions.is_party(moderator, dispute):

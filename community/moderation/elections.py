@@ -143,7 +143,7 @@ def nominate(user, election: Election, statement: str) -> Candidate:
 
 def vote(user, election: Election, candidate_ids: list[int]) -> None:
     """One ballot per trusted member, approving any number of candidates (at least one)."""
-    db.session.refresh(election, with_for_update=True)
+    db.session.refresh(election, with_for_update={"of": Election})
     if election.phase != ElectionPhase.VOTING:
         raise DomainError(_("Voting is not open in this election."))
     if not user.is_authenticated or not user.is_trusted:
@@ -171,7 +171,7 @@ def advance(admin, election: Election, reason) -> None:
     if not permissions.can_run_elections(admin):
         raise PermissionDenied(_("Only administrators run elections."))
     reason = service.clean_reason(reason)
-    db.session.refresh(election, with_for_update=True)
+    db.session.refresh(election, with_for_update={"of": Election})
     following = NEXT_PHASE.get(ElectionPhase(election.phase))
     if following is None:
         raise DomainError(_("This election is closed."))
