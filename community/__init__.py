@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.catalog.views import bp as catalog
     from community.flags.views import bp as flags
     from community.forum.views import bp as forum
+    from community.moderation.views import bp as moderation
     from community.notifications.views import bp as notifications
     from community.pages.views import bp as pages
     from community.privacy.views import bp as privacy
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         search,
         api,
         api_pages,
+        moderation,
     ):
         app.register_blueprint(blueprint)
 

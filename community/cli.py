@@ -11,8 +11,11 @@ from community.accounts.models import Role, User
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
 from community.core.database import write_transaction
+from community.core.errors import DomainError
 from community.demo import load_demo_data
 from community.extensions import db
+from community.moderation import elections
+from community.moderation import rules as community_rules
 from community.reviews import aggregates
 from community.search import service as search
 
@@ -84,3 +87,72 @@ def register_commands(app: Flask) -> None:
             click.echo(f"{waiting} waiting changes applied.")
         else:
             click.echo("Another process is updating the index; it applies the waiting changes.")
+
+    @app.cli.group("moderators")
+    def moderators_group():
+        """Moderators: appoint, remove, end expired terms (every act enters the public log)."""
+
+    def _admin(username: str | None):
+        if not username:
+            return None
+        admin = accounts.find_by_username(username)
+        if admin is None or not admin.is_admin:
+            raise click.ClickException(f"{username} is not an administrator.")
+        return admin
+
+    def _member(username: str):
+        member = accounts.find_by_username(username)
+        if member is None:
+            raise click.ClickException(f"No member is called {username}.")
+        return member
+
+    @moderators_group.command("appoint")
+    @click.argument("username")
+    @click.option("--reason", required=True, help="Published in the moderation log.")
+    @click.option("--days", type=int, default=None, help="Length of the term (none: no end).")
+    @click.option("--by", "by", default=None, help="The administrator who appoints (logged).")
+    def appoint(username: str, reason: str, days: int | None, by: str | None):
+        """Make a member a moderator."""
+        with write_transaction():
+            try:
+                elections.appoint(_admin(by), _member(username), reason, days)
+            except DomainError as error:
+                raise click.ClickException(error.message) from error
+        click.echo(f"{username} is now a moderator.")
+
+    @moderators_group.command("remove")
+    @click.argument("username")
+    @click.option("--reason", required=True, help="Published in the moderation log.")
+    @click.option("--by", "by", default=None, help="The administrator who removes (logged).")
+    def remove(username: str, reason: str, by: str | None):
+        """Make a moderator a member again."""
+        with write_transaction():
+            try:
+                elections.remove(_admin(by), _member(username), reason)
+            except DomainError as error:
+                raise click.ClickException(error.message) from error
+        click.echo(f"{username} is no longer a moderator.")
+
+    @moderators_group.command("expire")
+    def expire():
+        """End the terms whose end date passed (run daily)."""
+        with write_transaction():
+            ended = elections.expire_terms()
+        click.echo(f"{ended} terms ended.")
+
+    @app.cli.group("rules")
+    def rules_group():
+        """The community rules, versioned."""
+
+    @rules_group.command("publish")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--note", required=True, help="What changed, shown with the new version.")
+    def publish(path: str, note: str):
+        """Publish a new version from a JSON file: [{"title": {"en", "fr"}, "text": {...}}]."""
+        with write_transaction():
+            try:
+                version = community_rules.publish_file(path, note)
+            except DomainError as error:
+                raise click.ClickException(error.message) from error
+            db.session.commit()
+        click.echo(f"Version {version.version} of the rules is in force.")

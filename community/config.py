@@ -75,6 +75,8 @@ def build_config(instance_path: str) -> dict:
             "post": (20, 200, 500),
             "proof": (3, 10, 30),
             "flag": (3, 10, 30),
+            "report": (5, 20, 50),
+            "dispute": (1, 3, 5),
         },
         # Short bursts, per account, by trust level (Flask-Limiter syntax).
         "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),
@@ -111,4 +113,22 @@ def build_config(instance_path: str) -> dict:
         "API_PAGE_SIZE": 20,
         "API_MAX_PAGE_SIZE": 100,
         "API_BATCH_MAX_IDS": 100,
+        # Moderation (community/moderation). Reports weigh by the reporter's trust level (TL0,
+        # TL1, TL2; moderators weigh REPORT_MODERATOR_WEIGHT); an item is hidden "pending review"
+        # at once when its open reports weigh REPORT_AUTOHIDE_WEIGHT: three trusted members.
+        "REPORT_WEIGHTS": (1, 2, 3),
+        "REPORT_MODERATOR_WEIGHT": 3,
+        "REPORT_AUTOHIDE_WEIGHT": _env_int("REPORT_AUTOHIDE_WEIGHT", 9),
+        "REPORT_DETAILS_MAX_CHARS": 1000,
+        "MODERATION_REASON_MIN_CHARS": 10,  # every act needs a written reason
+        "MODERATION_REASON_MAX_CHARS": 2000,
+        "APPEAL_WINDOW_DAYS": _env_int("APPEAL_WINDOW_DAYS", 30),
+        "APPEAL_STATEMENT_MIN_CHARS": 20,
+        "SUSPENSION_MAX_DAYS": 365,
+        "MODERATION_TEXT_MAX_CHARS": 10_000,  # statements, evidence, replies, outcomes
+        "DISPUTE_TEXT_MIN_CHARS": 30,
+        "CLAIM_EVIDENCE_MIN_CHARS": 20,
+        "REPLY_MIN_CHARS": 10,
+        "MODERATOR_TERM_DAYS": 365,  # terms of elected moderators
+        "ELECTION_MAX_SEATS": 10,
     }

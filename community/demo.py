@@ -17,6 +17,7 @@ from community.core.money import to_usd_cents
 from community.extensions import db
 from community.flags.demo import FICTIONAL_SUFFIX, load_demo_flags
 from community.forum.demo import load_demo_forum
+from community.moderation.demo import load_demo_moderation
 from community.proofs.demo import load_demo_proofs
 from community.reviews import aggregates, fairpay, pay
 from community.reviews.models import Review
@@ -373,6 +374,7 @@ def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
     flags = load_demo_flags(rng, now, member_ids, platforms, requesters)
     db.session.commit()
     load_demo_forum(rng, member_ids, now, scale)
+    load_demo_moderation(rng)
     with click.progressbar(
         length=search.document_count(), label="Building the search index"
     ) as bar:

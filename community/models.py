@@ -1,30 +1,68 @@
 """Every feature's tables, imported in one place for Alembic and for mapper configuration."""
 
 from community.accounts.models import LoginThrottle, User
-from community.catalog.models import Platform, Requester, RequesterAlias
+from community.catalog.models import (
+    Platform,
+    PlatformRedirect,
+    Requester,
+    RequesterAlias,
+    RequesterRedirect,
+)
 from community.flags.models import Flag, FlagDecision, FlagSeenToo
 from community.forum.models import Category, Post, PostRevision, Subscription, Thread
+from community.moderation.models import (
+    Appeal,
+    Ballot,
+    Candidate,
+    Dispute,
+    DisputeStatement,
+    Election,
+    ElectionVoter,
+    ModerationAction,
+    ModeratorTerm,
+    QueueEntry,
+    Report,
+    RepresentativeClaim,
+    ReviewReply,
+    RulesVersion,
+)
 from community.notifications.models import Notification
 from community.proofs.models import Proof, ProofMark
 from community.reviews.models import Review, ReviewRevision
 from community.search.models import SearchOutbox
 
 __all__ = [
+    "Appeal",
+    "Ballot",
+    "Candidate",
     "Category",
+    "Dispute",
+    "DisputeStatement",
+    "Election",
+    "ElectionVoter",
     "Flag",
     "FlagDecision",
     "FlagSeenToo",
     "LoginThrottle",
+    "ModerationAction",
+    "ModeratorTerm",
     "Notification",
     "Platform",
+    "PlatformRedirect",
     "Post",
     "PostRevision",
     "Proof",
     "ProofMark",
+    "QueueEntry",
+    "Report",
+    "RepresentativeClaim",
     "Requester",
     "RequesterAlias",
+    "RequesterRedirect",
     "Review",
+    "ReviewReply",
     "ReviewRevision",
+    "RulesVersion",
     "SearchOutbox",
     "Subscription",
     "Thread",

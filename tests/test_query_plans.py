@@ -7,7 +7,7 @@ from sqlalchemy import event, text
 
 from community.catalog import service as catalog
 from community.extensions import db
-from tests.conftest import login, make_flag, make_proof, make_review, make_user
+from tests.conftest import login, make_flag, make_proof, make_review, make_thread, make_user
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -61,6 +61,7 @@ def test_pages_never_scan_a_table(client, captured_selects):
     make_proof(author, platform=platform)
     flag = make_flag(author, requester=requester, confirmed=True, category="scam")
     make_flag(make_user(), platform=platform, category="disturbing")
+    moderation_urls = _moderation_story(client, requester, author)
     login(client, "planner")
     urls = [
         "/",
@@ -106,6 +107,7 @@ def test_pages_never_scan_a_table(client, captured_selects):
         "/search?q=plan",
         "/search?q=plan&kind=review&platform=amazon-mechanical-turk&since=month&sort=newest",
     ]
+    urls += moderation_urls
     for sort in catalog.SORTS + ("name",):
         urls += [
             f"/platforms?sort={sort}",
@@ -118,6 +120,68 @@ def test_pages_never_scan_a_table(client, captured_selects):
     assert captured_selects
     problems = full_scans(captured_selects)
     assert not problems, "\n\n".join(problems)
+
+
+def _moderation_story(client, requester, author) -> list[str]:
+    """Reports, acts, an appeal, a claim, a reply, a dispute and an election; the pages of each,
+    seen by "planner", who is a moderator, an admin, and the requester's representative."""
+    from community.accounts.models import Role
+    from community.moderation import appeals, disputes, elections, replies, reports, service
+
+    planner = author
+    planner.role = Role.ADMIN
+    db.session.commit()
+    other = make_user(trust=2, role=Role.MODERATOR)
+    review = make_review(make_user(), requester, anonymous=True)
+    thread = make_thread(title="Plans for the queue")
+    reports.report(make_user(trust=2), "review", review.id, reports.ReportData("spam"))
+    reports.report(make_user(), "thread", thread.id, reports.ReportData("off_topic"))
+    hide = service.hide(other, "review", review.id, "spam", "A reason long enough to pass.")
+    appeal = appeals.file_appeal(review.author, hide, "A statement long enough to be read.")
+    claim = replies.claim(planner, requester, "Evidence a moderator can check, really.")
+    replies.decide_claim(other, claim, True, "A reason long enough to pass.")
+    service.restore(other, "review", review.id, "A reason long enough to pass.")
+    reply = replies.post_reply(planner, review, "Our reply to this review.")
+    case = disputes.open_about_review(
+        planner,
+        review,
+        "About this review",
+        disputes.StatementData("A statement long enough for a dispute to open."),
+    )
+    election = elections.open_election(planner, "Plans election", 1, "A reason long enough.")
+    replies.claim(make_user(), requester, "Evidence a moderator can check, really.")
+    return [
+        "/moderation",
+        "/moderation?sort=oldest",
+        f"/moderation/items/review/{review.id}",
+        f"/moderation/items/thread/{thread.id}",
+        f"/moderation/members/{review.author.username}",
+        "/moderation/appeals",
+        "/moderation/claims",
+        "/moderation/disputes",
+        "/moderation/merge",
+        "/moderation/log",
+        "/moderation/log?page=2",
+        "/moderation/log?action=hide",
+        "/moderation/log?kind=review",
+        "/moderation/log?action=hide&kind=review",
+        "/me/moderation",
+        f"/appeals/{appeal.id}",
+        f"/report/review/{review.id}",
+        f"/report/thread/{thread.id}",
+        f"/requesters/{requester.id}/claim",
+        f"/replies/{reply.id}/edit",
+        "/disputes",
+        "/disputes?status=open",
+        f"/disputes/{case.id}",
+        f"/disputes/new?review={review.id}",
+        f"/disputes/new?requester={requester.id}",
+        "/moderators",
+        f"/elections/{election.id}",
+        "/rules",
+        "/rules/1",
+        f"/threads/{thread.id}",
+    ]
 
 
 def test_the_checker_does_see_a_full_scan(app):

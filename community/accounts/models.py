@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     anonymous_by_default: Mapped[bool] = mapped_column(default=False)
     contribution_count: Mapped[int] = mapped_column(default=0)
     last_sanction_at: Mapped[datetime | None]
+    # Sanctions (community/moderation): no writing until then; a ban has no end.
+    suspended_until: Mapped[datetime | None]
+    banned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def get_id(self) -> str:
@@ -56,6 +59,12 @@ class User(UserMixin, db.Model):
     @property
     def trust_level(self) -> int:
         return trust_level(self)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.banned_at is not None or (
+            self.suspended_until is not None and self.suspended_until > utcnow()
+        )
 
     @property
     def is_trusted(self) -> bool:

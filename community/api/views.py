@@ -74,7 +74,7 @@ def platform_reviews(slug: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     sort = service.choice(request.args.get("sort"), "sort", REVIEW_SORTS, "newest")
     number, per_page, link = _listing("api.platform_reviews", slug=slug, sort=sort)
-    found = reviews.reviews_of(platform, sort, number, per_page)
+    found = reviews.reviews_of(platform, sort, number, per_page, folded_too=False)
     return jsonify(serializers.page([serializers.review(r) for r in found.items], found, link))
 
 
@@ -126,7 +126,7 @@ def requester_reviews(requester_id: int):
     requester = catalog.get_requester_or_404(requester_id)
     sort = service.choice(request.args.get("sort"), "sort", REVIEW_SORTS, "newest")
     number, per_page, link = _listing("api.requester_reviews", requester_id=requester_id, sort=sort)
-    found = reviews.reviews_of(requester, sort, number, per_page)
+    found = reviews.reviews_of(requester, sort, number, per_page, folded_too=False)
     return jsonify(serializers.page([serializers.review(r) for r in found.items], found, link))
 
 

@@ -157,3 +157,34 @@ class RequesterAlias(db.Model):
     name_key: Mapped[str] = mapped_column(String(200), index=True)
 
     requester: Mapped[Requester] = relationship(back_populates="aliases")
+
+
+class PlatformRedirect(db.Model):
+    """The slug of a platform merged into another: its old address leads to the survivor."""
+
+    __tablename__ = "platform_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(String(80), unique=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("platforms.id", ondelete="CASCADE"), index=True
+    )
+
+
+class RequesterRedirect(db.Model):
+    """A requester merged into another: its old id and its platform identifier lead to the
+    survivor (its name became one of the survivor's aliases)."""
+
+    __tablename__ = "requester_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_requester_id: Mapped[int] = mapped_column(unique=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("requesters.id", ondelete="CASCADE"), index=True
+    )
+
+    __table_args__ = (
+        Index("ix_requester_redirects_platform_external", "platform_id", "external_id"),
+    )

@@ -11,7 +11,14 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from community.catalog import permissions
-from community.catalog.models import Platform, Requester, RequesterAlias, normalise_name
+from community.catalog.models import (
+    Platform,
+    PlatformRedirect,
+    Requester,
+    RequesterAlias,
+    RequesterRedirect,
+    normalise_name,
+)
 from community.core.database import utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.limits import check_daily_quota
@@ -65,7 +72,15 @@ def list_platforms(sort: str, page: int, per_page: int) -> Page[Platform]:
 
 
 def get_platform_by_slug_or_404(slug: str) -> Platform:
+    """The platform of this slug, or of a platform merged into it (compare the slugs to
+    redirect)."""
     platform = db.session.scalar(select(Platform).where(Platform.slug == slug))
+    if platform is None:
+        platform = db.session.scalar(
+            select(Platform)
+            .join(PlatformRedirect, PlatformRedirect.platform_id == Platform.id)
+            .where(PlatformRedirect.old_slug == slug)
+        )
     if platform is None:
         raise NotFound(_("This platform is not in the catalog."))
     return platform
@@ -186,7 +201,14 @@ def load_starter_platforms() -> int:
 
 
 def get_requester_or_404(requester_id: int) -> Requester:
+    """The requester of this id, or the one it was merged into (compare the ids to redirect)."""
     requester = db.session.get(Requester, requester_id)
+    if requester is None:
+        requester = db.session.scalar(
+            select(Requester)
+            .join(RequesterRedirect, RequesterRedirect.requester_id == Requester.id)
+            .where(RequesterRedirect.old_requester_id == requester_id)
+        )
     if requester is None:
         raise NotFound(_("This requester is not in the catalog."))
     return requester
@@ -202,11 +224,22 @@ def find_requester(
 ) -> Requester | None:
     external_id = clean_external_id(external_id)
     if external_id:
-        return db.session.scalar(
+        found = db.session.scalar(
             select(Requester).where(
                 Requester.platform_id == platform.id, Requester.external_id == external_id
             )
         )
+        if found is None:  # the identifier of a requester merged into another
+            found = db.session.scalar(
+                select(Requester)
+                .join(RequesterRedirect, RequesterRedirect.requester_id == Requester.id)
+                .where(
+                    RequesterRedirect.platform_id == platform.id,
+                    RequesterRedirect.external_id == external_id,
+                )
+                .limit(1)
+            )
+        return found
     key = normalise_name(name or "")
     if not key:
         return None

@@ -83,6 +83,8 @@ def new_platform():
 @bp.get("/platforms/<slug>")
 def platform(slug: str):
     platform = service.get_platform_by_slug_or_404(slug)
+    if platform.slug != slug:  # merged into another platform
+        return redirect(url_for("catalog.platform", slug=platform.slug), 301)
     sort = request.args.get("sort", "newest")
     page = reviews.reviews_of(platform, sort, page_number(request.args.get("page")), 10)
     return render_template(
@@ -131,6 +133,8 @@ def requesters():
 @bp.get("/requesters/<int:requester_id>")
 def requester(requester_id: int):
     requester = service.get_requester_or_404(requester_id)
+    if requester.id != requester_id:  # merged into another requester
+        return redirect(url_for("catalog.requester", requester_id=requester.id), 301)
     sort = request.args.get("sort", "newest")
     page = reviews.reviews_of(requester, sort, page_number(request.args.get("page")), 10)
     return render_template(

@@ -1,11 +1,13 @@
 """Write limits by trust level: daily quotas (counted from the database) and short bursts."""
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from community.core.errors import RateLimited
+from community.core.database import utcnow
+from community.core.errors import PermissionDenied, RateLimited
 from community.extensions import limiter
 
 
@@ -17,8 +19,30 @@ def daily_quota(user, action: str) -> int:
     return current_app.config["DAILY_QUOTAS"][action][_level_index(user)]
 
 
+def check_not_suspended(user) -> None:
+    """The one check every write makes: a suspended or banned member reads but does not post,
+    review, flag, upload or report (sanctions: community/moderation)."""
+    if getattr(user, "banned_at", None) is not None:
+        raise PermissionDenied(
+            _(
+                "Your account is banned: you can read, export your data and appeal, "
+                "but no longer post."
+            )
+        )
+    until = getattr(user, "suspended_until", None)
+    if until is not None and until > utcnow():
+        raise PermissionDenied(
+            _(
+                "Your account is suspended until %(date)s: you can read and appeal, but not post.",
+                date=format_date(until, "long"),
+            )
+        )
+
+
 def check_daily_quota(user, action: str, used_today: int) -> None:
-    """Raise RateLimited when `user` did `action` as often as their trust level allows today."""
+    """Raise RateLimited when `user` did `action` as often as their trust level allows today.
+    A suspended member is refused first (every write with a quota checks it here)."""
+    check_not_suspended(user)
     quota = daily_quota(user, action)
     if used_today >= quota:
         if quota == 0:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import g
+from flask import current_app, g, has_request_context, url_for
 
 
 def on_refusal(render: Callable[[], str]) -> None:
@@ -25,3 +25,12 @@ def safe_next(target: str | None, fallback: str) -> str:
     ):
         return fallback
     return target
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path of a page, inside a request or outside one (services run from commands too)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    anchor = values.pop("_anchor", None)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return f"{path}#{anchor}" if anchor else path

@@ -1,6 +1,6 @@
 """Who may do what with a task flag. Services enforce these; templates use them to show buttons."""
 
-from community.core.content import Visibility
+from community.core.content import Visibility, can_read
 from community.flags.models import FlagStatus
 
 
@@ -13,12 +13,9 @@ def can_flag(user) -> bool:
 
 
 def can_see(user, flag) -> bool:
-    """Visible flags are public; held or hidden ones stay readable by the author and moderators."""
-    if flag.visibility == Visibility.VISIBLE:
-        return True
-    if flag.visibility == Visibility.DELETED:
-        return False
-    return bool(_is_author(user, flag) or (user.is_authenticated and user.is_moderator))
+    """Visible flags are public, hidden ones too behind a fold; held flags, and flags hidden for
+    personal information or illegality, by the author and moderators only."""
+    return flag.visibility != Visibility.DELETED and can_read(user, flag)
 
 
 def can_see_author(user, flag) -> bool:

@@ -271,7 +271,7 @@ def _changed(flag: Flag) -> None:
 def _locked(flag: Flag) -> Flag:
     """The flag as committed, locked until the end of the transaction (two trusted members
     deciding at the same moment: the second sees the first's decision)."""
-    db.session.refresh(flag, with_for_update={"of": Flag})  # not the outer-joined author
+    lock_row(db.session, flag)
     return flag
 
 

@@ -18,7 +18,7 @@ def _stream(query):
 def load_threads(ids: list[int]) -> list[SearchDocument]:
     opening = aliased(Post)
     rows = db.session.execute(
-        select(Thread, opening.body)
+        select(Thread, opening.body, opening.visibility)
         .join(opening, (opening.thread_id == Thread.id) & (opening.number == 1))
         .where(Thread.id.in_(ids), Thread.visibility == VISIBLE)
     )
@@ -27,11 +27,11 @@ def load_threads(ids: list[int]) -> list[SearchDocument]:
             key=make_key("thread", thread.id),
             kind="thread",
             title=thread.title,
-            body=body if body else "",
+            body=body if body and opening_visibility == VISIBLE else "",  # hidden: title only
             created_at=thread.created_at,
             platform_id=thread.platform_id,
         )
-        for thread, body in rows
+        for thread, body, opening_visibility in rows
     ]
 
 

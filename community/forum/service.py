@@ -14,7 +14,7 @@ from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
 from community.core.database import lock_row, utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
-from community.core.limits import check_daily_quota
+from community.core.limits import check_daily_quota, check_not_suspended
 from community.core.markup import render_markdown
 from community.core.pagination import Page, paginate
 from community.extensions import db
@@ -353,6 +353,7 @@ def reply(author, thread: Thread, body: str, reply_to: Post | None = None) -> Po
 def edit_post(editor, post: Post, body: str) -> Post:
     if not permissions.can_edit_post(editor, post):
         raise PermissionDenied(_("Only the author can edit this post."))
+    check_not_suspended(editor)
     body = body.strip()
     if body == post.body:
         return post
@@ -381,6 +382,58 @@ def delete_post(user, post: Post) -> None:
         "thread" if post.number == 1 else "post", post.thread_id if post.number == 1 else post.id
     )
     db.session.commit()
+
+
+def _counted(visibility: str) -> int:
+    return 1 if visibility == Visibility.VISIBLE else 0
+
+
+def post_visibility_changed(post: Post, before: str) -> None:
+    """Keep the stored counts and the index in step after moderation changed a post's
+    visibility (hidden, restored, deleted). The caller commits."""
+    delta = _counted(post.visibility) - _counted(before)
+    thread = post.thread
+    thread.post_count = max(0, thread.post_count + delta)
+    thread.category.post_count = max(0, thread.category.post_count + delta)
+    if post.number == 1:
+        search.enqueue("thread", post.thread_id)
+    else:
+        search.enqueue("post", post.id)
+
+
+def thread_visibility_changed(thread: Thread, before: str) -> None:
+    """The same for a whole thread: its category's counts, its document and its posts'."""
+    delta = _counted(thread.visibility) - _counted(before)
+    category = thread.category
+    category.thread_count = max(0, category.thread_count + delta)
+    category.post_count = max(0, category.post_count + delta * thread.post_count)
+    _reindex_thread(thread)
+
+
+def _reindex_thread(thread: Thread) -> None:
+    search.enqueue("thread", thread.id)
+    for post_id in db.session.scalars(
+        select(Post.id).where(Post.thread_id == thread.id, Post.number > 1)
+    ):
+        search.enqueue("post", post_id)
+
+
+def move_thread(thread: Thread, category: Category) -> None:
+    """Move a thread and its counts to another category (moderators). The caller commits."""
+    if category.id == thread.category_id:
+        return
+    counted = _counted(thread.visibility)
+    old = thread.category
+    old.thread_count = max(0, old.thread_count - counted)
+    old.post_count = max(0, old.post_count - counted * thread.post_count)
+    category.thread_count += counted
+    category.post_count += counted * thread.post_count
+    if category.last_post_at is None or thread.last_post_at > category.last_post_at:
+        category.last_post_at = thread.last_post_at
+    thread.category = category
+    if category.platform_id is not None:
+        thread.platform_id = category.platform_id
+    _reindex_thread(thread)
 
 
 def _subscribe(user, thread: Thread, read_up_to: int | None = None) -> Subscription:

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
-from community.core.errors import PermissionDenied
+from community.core.content import can_read
+from community.core.errors import NotFound, PermissionDenied
 from community.core.forms import options
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
@@ -163,6 +164,8 @@ def new_platform_thread(slug: str):
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
     thread = service.get_thread_or_404(thread_id)
+    if not can_read(current_user, thread):  # hidden for personal information or illegality
+        raise NotFound(_("This thread does not exist or was deleted."))
     pages = service.page_count(thread)
     page = min(page_number(request.args.get("page")), pages)
     posts = service.posts_on_page(thread, page)

@@ -14,6 +14,16 @@ class NotificationKind(enum.StrEnum):
     MENTION = "mention"  # someone @mentioned you in a post
     REPLY = "reply"  # a new post in a thread you follow
     QUOTE = "quote"  # someone replied to or quoted your post
+    # Moderation (community/moderation): `subject` says what, `link` where.
+    CONTENT_HIDDEN = "content_hidden"  # moderators (or reports) hid your content
+    CONTENT_RESTORED = "content_restored"
+    CONTENT_DELETED = "content_deleted"
+    EDIT_REQUESTED = "edit_requested"  # a moderator asks you to edit your content
+    SANCTION = "sanction"  # a warning, a suspension or a ban (subject: which)
+    APPEAL_DECIDED = "appeal_decided"  # subject: upheld or overturned
+    DISPUTE_UPDATED = "dispute_updated"  # a case file you are party to changed
+    CLAIM_DECIDED = "claim_decided"  # subject: verified or rejected
+    REVIEW_REPLY = "review_reply"  # the requester answered your review
 
 
 class Notification(db.Model):
@@ -31,6 +41,8 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", ondelete="CASCADE"), index=True
     )
+    subject: Mapped[str | None] = mapped_column(String(40))
+    link: Mapped[str | None] = mapped_column(String(300))  # a path on this site
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 

@@ -16,10 +16,12 @@ def notify(
     actor_id: int | None = None,
     thread_id: int | None = None,
     post_id: int | None = None,
+    subject: str | None = None,
+    link: str | None = None,
 ) -> None:
     """Queue one notification per member (never to the actor). The caller commits."""
     for user_id in dict.fromkeys(user_ids):
-        if user_id != actor_id:
+        if user_id is not None and user_id != actor_id:
             db.session.add(
                 Notification(
                     user_id=user_id,
@@ -27,6 +29,8 @@ def notify(
                     actor_id=actor_id,
                     thread_id=thread_id,
                     post_id=post_id,
+                    subject=subject,
+                    link=link,
                 )
             )
 

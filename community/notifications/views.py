@@ -2,6 +2,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.core.pagination import page_number
+from community.core.views import safe_next
 from community.notifications import service
 
 bp = Blueprint("notifications", __name__)
@@ -26,6 +27,8 @@ def index():
 @login_required
 def open_notification(notification_id: int):
     notification = service.open_notification(current_user, notification_id)
+    if notification.link:
+        return redirect(safe_next(notification.link, url_for("notifications.index")))
     if notification.post_id:
         return redirect(url_for("forum.post", post_id=notification.post_id))
     if notification.thread_id:

@@ -5,6 +5,7 @@ from community.catalog import service as catalog
 from community.extensions import db
 from community.flags import service as flags
 from community.forum import service as forum
+from community.moderation import rules as community_rules
 from community.reviews import service as reviews
 from community.reviews.fairpay import minimum_wages
 
@@ -34,7 +35,18 @@ def check():
 
 @bp.get("/rules")
 def rules():
-    return render_template("pages/rules.html")
+    return render_template(
+        "pages/rules.html", rules=community_rules.current(), versions=community_rules.versions()
+    )
+
+
+@bp.get("/rules/<int:version>")
+def rules_version(version: int):
+    return render_template(
+        "pages/rules.html",
+        rules=community_rules.get_version(version),
+        versions=community_rules.versions(),
+    )
 
 
 @bp.get("/fair-pay")

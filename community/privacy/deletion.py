@@ -19,6 +19,7 @@ from community.flags import service as flags
 from community.flags.models import Flag, FlagSeenToo
 from community.forum import service as forum
 from community.forum.models import Post, PostRevision
+from community.moderation.models import ReviewReply
 from community.proofs import service as proofs
 from community.proofs.models import Proof, ProofMark
 from community.reviews import service as reviews
@@ -63,6 +64,9 @@ def _erase_contributions(user: User) -> None:
         flag.description = flag.description_html = flag.excerpt = ""
     for proof in db.session.scalars(select(Proof).where(Proof.author_id == user.id)):
         proof.note = proof.note_html = ""
+    for reply in db.session.scalars(select(ReviewReply).where(ReviewReply.author_id == user.id)):
+        reply.visibility, reply.hidden_reason = Visibility.DELETED, "withdrawn"
+        reply.body = reply.body_html = ""
     db.session.commit()
 
 

@@ -17,13 +17,25 @@ from pathlib import Path
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Select, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Select, or_, select
 
 from community.accounts.models import User
 from community.core.database import utcnow
 from community.extensions import db
 from community.flags.models import Flag, FlagDecision, FlagSeenToo
 from community.forum.models import Post, PostRevision, Subscription, Thread
+from community.moderation.models import (
+    Appeal,
+    Candidate,
+    Dispute,
+    DisputeStatement,
+    ElectionVoter,
+    ModerationAction,
+    ModeratorTerm,
+    Report,
+    RepresentativeClaim,
+    ReviewReply,
+)
 from community.notifications.models import Notification
 from community.proofs.models import Proof, ProofMark
 from community.proofs.service import upload_dir
@@ -33,6 +45,14 @@ SCHEMA_VERSION = "taskopticon-export/1"
 # Internal secrets are not "data about the member": they would only help whoever steals the file.
 NEVER_EXPORTED = frozenset({"password_hash", "session_token", "username_key", "submission_key"})
 BATCH = 500
+
+
+def _disputes_of(user_id: int):
+    """The disputes a member is party to: those they opened, and those about their reviews."""
+    return or_(
+        Dispute.opened_by_id == user_id,
+        Dispute.review_id.in_(select(Review.id).where(Review.author_id == user_id)),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,12 +106,53 @@ SECTIONS = [
         FlagDecision,
         lambda uid: select(FlagDecision).where(FlagDecision.actor_id == uid),
     ),
+    Section("reports_made", Report, lambda uid: select(Report).where(Report.reporter_id == uid)),
+    Section(
+        "moderation_actions_about_me",
+        ModerationAction,
+        lambda uid: select(ModerationAction).where(ModerationAction.member_id == uid),
+    ),
+    Section(
+        "moderation_actions_taken",
+        ModerationAction,
+        lambda uid: select(ModerationAction).where(ModerationAction.moderator_id == uid),
+    ),
+    Section("appeals", Appeal, lambda uid: select(Appeal).where(Appeal.appellant_id == uid)),
+    Section(
+        "representative_claims",
+        RepresentativeClaim,
+        lambda uid: select(RepresentativeClaim).where(RepresentativeClaim.user_id == uid),
+    ),
+    Section(
+        "review_replies",
+        ReviewReply,
+        lambda uid: select(ReviewReply).where(ReviewReply.author_id == uid),
+    ),
+    Section("disputes", Dispute, lambda uid: select(Dispute).where(_disputes_of(uid))),
+    Section(
+        "dispute_statements",
+        DisputeStatement,
+        lambda uid: select(DisputeStatement).where(
+            DisputeStatement.dispute_id.in_(select(Dispute.id).where(_disputes_of(uid)))
+        ),
+    ),
+    Section(
+        "election_candidacies",
+        Candidate,
+        lambda uid: select(Candidate).where(Candidate.user_id == uid),
+    ),
+    # That they voted, never how: ballots are not linked to voters.
+    Section(
+        "elections_voted_in",
+        ElectionVoter,
+        lambda uid: select(ElectionVoter).where(ElectionVoter.user_id == uid),
+    ),
+    Section(
+        "moderator_terms",
+        ModeratorTerm,
+        lambda uid: select(ModeratorTerm).where(ModeratorTerm.user_id == uid),
+    ),
 ]
-
-
-def register_section(section: Section) -> None:
-    """Features added later (moderation...) add what they record about members."""
-    SECTIONS.append(section)
 
 
 def _columns(model) -> list:

@@ -1,6 +1,6 @@
 """Who may do what with a proof. Services enforce these; templates use them to show buttons."""
 
-from community.core.content import Visibility
+from community.core.content import Visibility, can_read
 
 
 def _is_author(user, proof) -> bool:
@@ -14,12 +14,9 @@ def can_post(user) -> bool:
 
 
 def can_see(user, proof) -> bool:
-    """Visible proofs are public; held or hidden ones stay readable by the author and moderators."""
-    if proof.visibility == Visibility.VISIBLE:
-        return True
-    if proof.visibility == Visibility.DELETED:
-        return False
-    return bool(_is_author(user, proof) or (user.is_authenticated and user.is_moderator))
+    """Visible proofs are public, hidden ones too behind a fold (without their screenshot);
+    held proofs, and proofs hidden for personal information, by the author and moderators."""
+    return proof.visibility != Visibility.DELETED and can_read(user, proof)
 
 
 def can_mark(user, proof) -> bool:
@@ -43,7 +40,8 @@ def can_confirm(user, proof) -> bool:
 
 
 def can_remove(user, proof) -> bool:
-    """Moderators remove fakes, never acting on their own content."""
+    """Moderators remove fakes (through moderation: community/moderation/service.py), never
+    acting on their own content."""
     return bool(
         user.is_authenticated
         and user.is_moderator

@@ -23,7 +23,7 @@ from community.core.money import supported_currencies
 from community.core.pagination import Page, paginate
 from community.extensions import db
 from community.proofs import permissions
-from community.proofs.models import MarkVerdict, Proof, ProofMark, RemovalReason
+from community.proofs.models import MarkVerdict, Proof, ProofMark
 
 EARLIEST_RECEIVED_ON = date(2000, 1, 1)
 MAX_AMOUNT_MINOR = 1_000_000_000
@@ -306,22 +306,6 @@ def confirm_proof(user, proof: Proof) -> None:
 def _stop_counting(proof: Proof) -> None:
     if proof.visibility in (Visibility.VISIBLE, Visibility.HELD) and proof.author is not None:
         accounts.count_contribution(proof.author, -1)
-
-
-def remove_proof(moderator, proof: Proof, reason: str) -> None:
-    """A moderator hides a fake (or a screenshot showing someone's personal information)."""
-    if not permissions.can_remove(moderator, proof):
-        if moderator.is_authenticated and moderator.is_moderator:
-            raise PermissionDenied(
-                _("Moderators cannot act on their own content, or on a proof already removed.")
-            )
-        raise PermissionDenied(_("Only moderators can remove proofs."))
-    if reason not in set(RemovalReason):
-        raise DomainError(_("Choose the reason for removing this proof."))
-    _stop_counting(proof)
-    proof.visibility = Visibility.HIDDEN
-    proof.hidden_reason = reason
-    db.session.commit()
 
 
 def withdraw_proof(user, proof: Proof) -> None:

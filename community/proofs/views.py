@@ -18,6 +18,7 @@ from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
 from community.extensions import db
+from community.moderation import service as moderation
 from community.proofs import legit, permissions, service
 from community.proofs.forms import (
     MARK_LABELS,
@@ -153,7 +154,10 @@ def confirm(proof_id: int):
 @limit_writes
 def remove(proof_id: int):
     proof = service.get_proof_or_404(proof_id)
-    service.remove_proof(current_user, proof, request.form.get("reason", ""))
+    on_refusal(lambda: render_template("proofs/show.html", proof=proof, my_mark=None))
+    moderation.hide(
+        current_user, "proof", proof.id, request.form.get("reason", ""), request.form.get("note")
+    )
     flash(_("The proof is removed from public view."))
     return redirect(url_for("catalog.platform", slug=proof.platform.slug))
 

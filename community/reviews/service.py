@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts import service as accounts
 from community.catalog.models import Platform, Requester
-from community.core.content import Visibility
+from community.core.content import Visibility, publicly_listed
 from community.core.database import lock_row, utcnow
 from community.core.errors import NotFound, PermissionDenied
-from community.core.limits import check_daily_quota
+from community.core.limits import check_daily_quota, check_not_suspended
 from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.core.pagination import Page, paginate
@@ -128,6 +128,22 @@ def refresh_target(review: Review) -> None:
     aggregates.refresh(target)
 
 
+def recount_target(target: Platform | Requester) -> None:
+    """Recount which review of each member counts, then the figures, for a whole target (after
+    a merge brought reviews of two targets together). The caller commits."""
+    db.session.flush()
+    query = select(Review.author_id).where(Review.author_id.is_not(None)).distinct()
+    if isinstance(target, Requester):
+        query = query.where(Review.requester_id == target.id)
+        platform_id, requester_id = target.platform_id, target.id
+    else:
+        query = query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
+        platform_id, requester_id = target.id, None
+    for author_id in list(db.session.scalars(query)):
+        _refresh_current(author_id, platform_id, requester_id)
+    aggregates.refresh(target)
+
+
 def submit_review(
     author, target: Platform | Requester, data: ReviewData, submission_key: str
 ) -> Review:
@@ -167,6 +183,7 @@ def _snapshot(review: Review) -> dict:
 def edit_review(editor, review: Review, data: ReviewData) -> Review:
     if not permissions.can_edit(editor, review):
         raise PermissionDenied(_("Only the author can edit this review."))
+    check_not_suspended(editor)
     if _snapshot(review) == asdict(data):
         return review
     db.session.add(
@@ -203,8 +220,14 @@ def history(user, review: Review) -> list[ReviewRevision]:
     )
 
 
-def reviews_of(target: Platform | Requester, sort: str, page: int, per_page: int) -> Page[Review]:
-    query = select(Review).where(Review.visibility == Visibility.VISIBLE)
+def reviews_of(
+    target: Platform | Requester, sort: str, page: int, per_page: int, folded_too: bool = True
+) -> Page[Review]:
+    """Public reviews. With `folded_too` (the site's pages), hidden ones are included: they stay
+    readable behind a fold that says why (except those hidden for personal information or
+    illegality). Without it (the API), only visible ones."""
+    shown = publicly_listed(Review) if folded_too else Review.visibility == Visibility.VISIBLE
+    query = select(Review).where(shown)
     if isinstance(target, Requester):
         query = query.where(Review.requester_id == target.id)
     else:

@@ -8,10 +8,13 @@ from pathlib import Path
 import jsonschema
 from sqlalchemy import func, select
 
-from community.accounts.models import User
+from community.accounts.models import Role, User
 from community.extensions import db
 from community.flags.models import Flag
 from community.forum import service as forum
+from community.forum.models import Post
+from community.moderation import appeals, reports
+from community.moderation import service as moderation
 from community.privacy import export
 from community.proofs.models import Proof
 from community.reviews import aggregates
@@ -48,6 +51,13 @@ def record_of(user_name="leaver"):
     reply = forum.reply(make_user(), thread, "Someone else's reply stays")
     proof = make_proof(user, requester.platform)
     flag = make_flag(user, requester=requester, confirmed=True)
+    reports.report(
+        user, "review", other.id, reports.ReportData("misleading", "Numbers do not add up.")
+    )
+    moderator = make_user(role=Role.MODERATOR)
+    opening = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+    act = moderation.hide(moderator, "post", opening.id, "off_topic", "Off topic here, see rule 4.")
+    appeals.file_appeal(user, act, "It was on topic: the thread asks about payouts.")
     search.drain()
     return user, requester, mine, other, reply, proof, flag
 
@@ -77,9 +87,11 @@ def test_the_archive_holds_the_whole_record_and_nothing_secret(client):
     assert sections["profile"][0]["email"] == "leaver@example.org"
     assert [r["id"] for r in sections["reviews"]] == [mine.id]
     assert {t["title"] for t in sections["threads"]} == {"Leaver's thread"}
-    assert [p["id"] for p in sections["proofs"]] == [proof.id] and [
-        f["id"] for f in sections["flags"]
-    ] == [flag.id]
+    assert [p["id"] for p in sections["proofs"]] == [proof.id]
+    assert [f["id"] for f in sections["flags"]] == [flag.id]
+    assert [r["item_id"] for r in sections["reports_made"]] == [other.id]
+    assert [a["action"] for a in sections["moderation_actions_about_me"]] == ["hide"]
+    assert len(sections["appeals"]) == 1
     raw = archive.read("data.json").decode()
     assert "password_hash" not in raw and user.session_token not in raw
     assert (

@@ -393,19 +393,39 @@ def test_a_moderator_removes_a_fake_and_it_leaves_public_view(client):
     proof = make_proof(author)
     login(client, make_user(role=Role.MODERATOR).username)
     assert "Remove this proof" in client.get(f"/proofs/{proof.id}").get_data(as_text=True)
-    response = client.post(f"/proofs/{proof.id}/remove", data={"reason": "fake"})
+    refused = client.post(f"/proofs/{proof.id}/remove", data={"reason": "fake"})
+    assert refused.status_code == 422  # every moderation act needs a written reason
+    response = client.post(
+        f"/proofs/{proof.id}/remove",
+        data={"reason": "fake", "note": "The amount was pasted over the original one."},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     removed = db.session.get(Proof, proof.id)
     assert (removed.visibility, removed.hidden_reason) == (Visibility.HIDDEN, "fake")
     client.post("/logout")
-    assert client.get(f"/proofs/{proof.id}").status_code == 404
-    assert client.get(f"/proofs/{proof.id}/image").status_code == 404
-    assert f"/proofs/{proof.id}/" not in client.get("/proofs").get_data(as_text=True)
-    login(client, author.username)  # the author still sees why
+    # A fake stays readable behind its notice (moderation is accountable), never its screenshot.
     html = client.get(f"/proofs/{proof.id}").get_data(as_text=True)
     assert "Removed by the moderators: Fake or edited screenshot" in html
     assert f"/proofs/{proof.id}/image" not in html
+    assert client.get(f"/proofs/{proof.id}/image").status_code == 404
+    assert f"/proofs/{proof.id}/" not in client.get("/proofs").get_data(as_text=True)
+    assert "pasted over" in client.get("/moderation/log").get_data(as_text=True)
+
+
+def test_a_proof_removed_for_personal_information_is_gone_from_public_view(client):
+    author = make_user()
+    proof = make_proof(author)
+    login(client, make_user(role=Role.MODERATOR).username)
+    client.post(
+        f"/proofs/{proof.id}/remove",
+        data={"reason": "personal_info", "note": "The screenshot shows a full name."},
+    )
+    client.post("/logout")
+    assert client.get(f"/proofs/{proof.id}").status_code == 404
+    login(client, author.username)  # the author still sees why
+    html = client.get(f"/proofs/{proof.id}").get_data(as_text=True)
+    assert "Removed by the moderators: Personal information" in html
 
 
 def test_the_author_withdraws_their_proof(client, app):
