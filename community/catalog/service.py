@@ -344,3 +344,16 @@ def top_requesters(platform: Platform, limit: int = 10) -> list[Requester]:
             query.order_by(Requester.reviewer_count.desc(), Requester.id.desc()).limit(limit)
         )
     )
+
+
+def resolve_target(
+    platform_id: int, external_id: str | None, name: str | None
+) -> tuple[Platform, Requester | None]:
+    """The platform, and the requester when an identifier or a name was given (created the first
+    time). The caller commits."""
+    platform = get_platform_or_404(platform_id)
+    if not (external_id or "").strip() and not (name or "").strip():
+        return platform, None
+    requester = find_or_create_requester(platform, external_id, name)
+    db.session.flush()
+    return platform, requester

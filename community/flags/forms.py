@@ -3,9 +3,10 @@ import uuid
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
+from community.catalog.forms import TargetFields
 from community.core.forms import DayField, options
 from community.flags.models import DecisionAction, FlagCategory, FlagStatus
 from community.flags.service import (
@@ -67,19 +68,8 @@ DECISION_LABELS = {
 }
 
 
-class FlagForm(FlaskForm):
+class FlagForm(TargetFields, FlaskForm):
     submission_key = HiddenField()
-    platform_id = SelectField(
-        _l("Platform"), coerce=int, validators=[DataRequired(_l("Choose the platform."))]
-    )
-    requester_external_id = StringField(
-        _l("Requester ID on the platform (optional)"),
-        validators=[Optional(), Length(max=64)],
-        description=_l("For example an MTurk requester ID such as A1B2C3D4E5F6G7."),
-    )
-    requester_name = StringField(
-        _l("Requester name (optional)"), validators=[Optional(), Length(max=200)]
-    )
     task_title = StringField(
         _l("Task title or identifier"),
         validators=[

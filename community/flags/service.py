@@ -326,13 +326,9 @@ def submit_flag(author, data: FlagData, submission_key: str) -> Flag:
         return existing
     check_daily_quota(author, "flag", flags_posted_today(author))
     _check(data)
-    platform = catalog.get_platform_or_404(data.platform_id)
-    requester = None
-    if (data.requester_external_id or "").strip() or (data.requester_name or "").strip():
-        requester = catalog.find_or_create_requester(
-            platform, data.requester_external_id, data.requester_name
-        )
-        db.session.flush()
+    platform, requester = catalog.resolve_target(
+        data.platform_id, data.requester_external_id, data.requester_name
+    )
     description = data.description.strip()
     flag = Flag(
         author_id=author.id,

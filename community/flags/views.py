@@ -3,8 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
-from community.core.database import utcnow
-from community.core.forms import options
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
@@ -67,27 +65,14 @@ def index():
     )
 
 
-def _prefill(form: FlagForm) -> None:
-    form.seen_on.data = utcnow().date().isoformat()
-    if request.args.get("requester", type=int):
-        requester = catalog.get_requester_or_404(request.args.get("requester", type=int))
-        form.platform_id.data = requester.platform_id
-        form.requester_external_id.data = requester.external_id or ""
-        form.requester_name.data = requester.display_name
-    elif request.args.get("platform"):
-        form.platform_id.data = catalog.get_platform_by_slug_or_404(request.args["platform"]).id
-
-
 @bp.route("/flags/new", methods=["GET", "POST"])
 @login_required
 @limit_writes
 def new():
     form = FlagForm()
-    form.platform_id.choices = options(
-        [(0, _("Choose…")), *((p.id, p.name) for p in catalog.all_platforms())]
-    )
+    form.offer_platforms()
     if request.method == "GET":
-        _prefill(form)
+        form.prefill_target(request.args)
 
     def page():
         return render_template("flags/new.html", form=form)

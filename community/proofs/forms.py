@@ -7,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from community.catalog.forms import TargetFields
 from community.catalog.models import PayoutMethod
 from community.core.forms import DayField, options
 from community.core.money import parse_amount, supported_currencies
@@ -35,7 +36,7 @@ REMOVAL_LABELS = {
 }
 
 
-class ProofForm(FlaskForm):
+class ProofForm(TargetFields, FlaskForm):
     submission_key = HiddenField()
     screenshot = FileField(
         _l("Screenshot of the payment"),
@@ -49,17 +50,6 @@ class ProofForm(FlaskForm):
         validators=[
             InputRequired(_l("Please check the screenshot and cover any personal information."))
         ],
-    )
-    platform_id = SelectField(
-        _l("Platform"), coerce=int, validators=[DataRequired(_l("Choose the platform."))]
-    )
-    requester_external_id = StringField(
-        _l("Requester ID on the platform (optional)"),
-        validators=[Optional(), Length(max=64)],
-        description=_l("For example an MTurk requester ID such as A1B2C3D4E5F6G7."),
-    )
-    requester_name = StringField(
-        _l("Requester name (optional)"), validators=[Optional(), Length(max=200)]
     )
     amount = StringField(
         _l("Amount received"),

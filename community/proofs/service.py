@@ -195,13 +195,9 @@ def submit_proof(author, data: ProofData, screenshot: BinaryIO, submission_key: 
         return existing
     check_daily_quota(author, "proof", proofs_posted_today(author))
     _check(data)
-    platform = catalog.get_platform_or_404(data.platform_id)
-    requester = None
-    if (data.requester_external_id or "").strip() or (data.requester_name or "").strip():
-        requester = catalog.find_or_create_requester(
-            platform, data.requester_external_id, data.requester_name
-        )
-        db.session.flush()
+    platform, requester = catalog.resolve_target(
+        data.platform_id, data.requester_external_id, data.requester_name
+    )
     stored = images.store_upload(
         screenshot, upload_dir(), images.ImageLimits.from_config(current_app.config)
     )

@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
 from community.core import images
-from community.core.forms import options
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
@@ -51,26 +50,14 @@ def index():
     return render_template("proofs/index.html", page=page)
 
 
-def _prefill(form: ProofForm) -> None:
-    if request.args.get("requester", type=int):
-        requester = catalog.get_requester_or_404(request.args.get("requester", type=int))
-        form.platform_id.data = requester.platform_id
-        form.requester_external_id.data = requester.external_id or ""
-        form.requester_name.data = requester.display_name
-    elif request.args.get("platform"):
-        form.platform_id.data = catalog.get_platform_by_slug_or_404(request.args["platform"]).id
-
-
 @bp.route("/proofs/new", methods=["GET", "POST"])
 @login_required
 @limit_writes
 def new():
     form = ProofForm()
-    form.platform_id.choices = options(
-        [(0, _("Choose…")), *((p.id, p.name) for p in catalog.all_platforms())]
-    )
+    form.offer_platforms()
     if request.method == "GET":
-        _prefill(form)
+        form.prefill_target(request.args)
 
     def page():
         return render_template("proofs/new.html", form=form)

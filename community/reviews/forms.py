@@ -21,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from community.catalog.forms import TargetFields
 from community.core.forms import options
 from community.core.money import parse_amount, supported_currencies, to_decimal
 from community.reviews.models import Outcome
@@ -207,12 +208,10 @@ class ReviewForm(FlaskForm):
         self.anonymous.data = review.anonymous
 
 
-class TargetForm(ReviewForm):
-    """Review a requester named by typing its platform and identifier (or name)."""
+class TargetForm(TargetFields, ReviewForm):
+    """Review a requester named by typing its platform and identifier (or name): one of the two
+    is needed here, so the requester fields drop the "(optional)" of the shared ones."""
 
-    platform_id = SelectField(
-        _l("Platform"), coerce=int, validators=[DataRequired(_l("Choose the platform."))]
-    )
     requester_external_id = StringField(
         _l("Requester ID on the platform"),
         validators=[Optional(), Length(max=64)],

@@ -4,7 +4,6 @@ from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
 from community.core.errors import PermissionDenied
-from community.core.forms import options
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
@@ -75,9 +74,7 @@ def review_platform(slug: str):
 @limit_writes
 def review_by_identifier():
     form = TargetForm()
-    form.platform_id.choices = options(
-        [(0, _("Choose…")), *((p.id, p.name) for p in catalog.all_platforms())]
-    )
+    form.offer_platforms()
     if request.method == "GET":
         form.anonymous.data = current_user.anonymous_by_default
         form.platform_id.data = request.args.get("platform", 0, type=int)
