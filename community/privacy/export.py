@@ -55,6 +55,11 @@ def _disputes_of(user_id: int):
     )
 
 
+def owned_by(column) -> Callable[[int], Select]:
+    """The rows whose `column` is the member."""
+    return lambda user_id: select(column.class_).where(column == user_id)
+
+
 @dataclass(frozen=True)
 class Section:
     name: str
@@ -63,8 +68,8 @@ class Section:
 
 
 SECTIONS = [
-    Section("profile", User, lambda uid: select(User).where(User.id == uid)),
-    Section("reviews", Review, lambda uid: select(Review).where(Review.author_id == uid)),
+    Section("profile", User, owned_by(User.id)),
+    Section("reviews", Review, owned_by(Review.author_id)),
     Section(
         "review_revisions",
         ReviewRevision,
@@ -72,8 +77,8 @@ SECTIONS = [
             ReviewRevision.review_id.in_(select(Review.id).where(Review.author_id == uid))
         ),
     ),
-    Section("threads", Thread, lambda uid: select(Thread).where(Thread.author_id == uid)),
-    Section("posts", Post, lambda uid: select(Post).where(Post.author_id == uid)),
+    Section("threads", Thread, owned_by(Thread.author_id)),
+    Section("posts", Post, owned_by(Post.author_id)),
     Section(
         "post_revisions",
         PostRevision,
@@ -84,49 +89,47 @@ SECTIONS = [
     Section(
         "thread_subscriptions",
         Subscription,
-        lambda uid: select(Subscription).where(Subscription.user_id == uid),
+        owned_by(Subscription.user_id),
     ),
     Section(
         "notifications",
         Notification,
-        lambda uid: select(Notification).where(Notification.user_id == uid),
+        owned_by(Notification.user_id),
     ),
-    Section("proofs", Proof, lambda uid: select(Proof).where(Proof.author_id == uid)),
-    Section(
-        "proof_marks", ProofMark, lambda uid: select(ProofMark).where(ProofMark.user_id == uid)
-    ),
-    Section("flags", Flag, lambda uid: select(Flag).where(Flag.author_id == uid)),
+    Section("proofs", Proof, owned_by(Proof.author_id)),
+    Section("proof_marks", ProofMark, owned_by(ProofMark.user_id)),
+    Section("flags", Flag, owned_by(Flag.author_id)),
     Section(
         "flags_seen_too",
         FlagSeenToo,
-        lambda uid: select(FlagSeenToo).where(FlagSeenToo.user_id == uid),
+        owned_by(FlagSeenToo.user_id),
     ),
     Section(
         "flag_decisions_made",
         FlagDecision,
-        lambda uid: select(FlagDecision).where(FlagDecision.actor_id == uid),
+        owned_by(FlagDecision.actor_id),
     ),
-    Section("reports_made", Report, lambda uid: select(Report).where(Report.reporter_id == uid)),
+    Section("reports_made", Report, owned_by(Report.reporter_id)),
     Section(
         "moderation_actions_about_me",
         ModerationAction,
-        lambda uid: select(ModerationAction).where(ModerationAction.member_id == uid),
+        owned_by(ModerationAction.member_id),
     ),
     Section(
         "moderation_actions_taken",
         ModerationAction,
-        lambda uid: select(ModerationAction).where(ModerationAction.moderator_id == uid),
+        owned_by(ModerationAction.moderator_id),
     ),
-    Section("appeals", Appeal, lambda uid: select(Appeal).where(Appeal.appellant_id == uid)),
+    Section("appeals", Appeal, owned_by(Appeal.appellant_id)),
     Section(
         "representative_claims",
         RepresentativeClaim,
-        lambda uid: select(RepresentativeClaim).where(RepresentativeClaim.user_id == uid),
+        owned_by(RepresentativeClaim.user_id),
     ),
     Section(
         "review_replies",
         ReviewReply,
-        lambda uid: select(ReviewReply).where(ReviewReply.author_id == uid),
+        owned_by(ReviewReply.author_id),
     ),
     Section("disputes", Dispute, lambda uid: select(Dispute).where(_disputes_of(uid))),
     Section(
@@ -139,18 +142,18 @@ SECTIONS = [
     Section(
         "election_candidacies",
         Candidate,
-        lambda uid: select(Candidate).where(Candidate.user_id == uid),
+        owned_by(Candidate.user_id),
     ),
     # That they voted, never how: ballots are not linked to voters.
     Section(
         "elections_voted_in",
         ElectionVoter,
-        lambda uid: select(ElectionVoter).where(ElectionVoter.user_id == uid),
+        owned_by(ElectionVoter.user_id),
     ),
     Section(
         "moderator_terms",
         ModeratorTerm,
-        lambda uid: select(ModeratorTerm).where(ModeratorTerm.user_id == uid),
+        owned_by(ModeratorTerm.user_id),
     ),
 ]
 
