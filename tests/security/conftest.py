@@ -1,16 +1,34 @@
-"""The security suite attacks the app through its real surface. Each module gets its own app
-(built like tests/conftest.py's, with the module's APP_CONFIG on top) and builds its data once:
-unlike the rest of the suite, nothing is wiped between the tests of a module."""
+"""The security suite attacks the app through its real surface. Each module names the settings
+it needs (APP_CONFIG, on top of tests/conftest.py's) and gets an app built like the suite's;
+modules that name the same settings share it, and its `world` (tests/security/world.py), built
+once. Unlike the rest of the suite, nothing is wiped between tests: data is built once."""
 
 import pytest
 
 from community.extensions import db
 from tests.conftest import build_app
+from tests.security.world import build_world
+
+_apps: dict = {}
+_worlds: dict = {}
 
 
 @pytest.fixture(scope="module")
 def app(request, tmp_path_factory):
-    return build_app(tmp_path_factory, **getattr(request.module, "APP_CONFIG", {}))
+    config = getattr(request.module, "APP_CONFIG", {})
+    key = tuple(sorted(config.items()))
+    if key not in _apps:
+        _apps[key] = build_app(tmp_path_factory, **config)
+    return _apps[key]
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """A member of every role and an object of every kind, in this app."""
+    if id(app) not in _worlds:
+        with app.app_context():
+            _worlds[id(app)] = build_world()
+    return _worlds[id(app)]
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,8 @@ Codes: 200, 400, 403, 404, 422; LOGIN is a 302 to the login page, GO a 302 anywh
 
 from dataclasses import dataclass
 
-import pytest
-
 from tests.security.conftest import client_as
-from tests.security.world import ROLES, build_world
+from tests.security.world import ROLES
 
 APP_CONFIG = {"RATELIMIT_ENABLED": False}
 
@@ -391,14 +389,8 @@ def routes(app) -> set[tuple[str, str]]:
     }
 
 
-@pytest.fixture(scope="module")
-def world(app):
-    with app.app_context():
-        return build_world()
-
-
 def url_of(row: Row, world, role: str) -> str:
-    ids = {key: value[role] if isinstance(value, dict) else value for key, value in world.ids.items()}
+    ids = {k: v[role] if isinstance(v, dict) else v for k, v in world.ids.items()}
     return row.url.format(**ids)
 
 
