@@ -76,6 +76,7 @@ def test_error_pages_carry_them_too(app, world):
         visitor.get("/api/v1/no-such-thing"),
     ]
     assert [a.status_code for a in answers] == [404, 405, 404, 403, 404]
+    assert "does not exist" in answers[0].get_data(as_text=True)
     for answer in answers:
         check_headers(answer, answer.request.path)
         if answer.mimetype == "text/html":
