@@ -16,7 +16,7 @@ _worlds: dict = {}
 @pytest.fixture(scope="module")
 def app(request, tmp_path_factory):
     config = getattr(request.module, "APP_CONFIG", {})
-    key = tuple(sorted(config.items()))
+    key = repr(sorted(config.items()))
     if key not in _apps:
         _apps[key] = build_app(tmp_path_factory, **config)
     return _apps[key]
