@@ -40,21 +40,16 @@ APP_CONFIG = {
 
 PAYLOADS = [
     "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
     "<img src=x onerror=alert(1)>",
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
-    "<body onload=alert(1)>",
     '<iframe src="javascript:alert(1)"></iframe>',
     '<a href="javascript:alert(1)">click</a>',
     "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
     "[click](&#106;avascript:alert(1))",
     "[click](java&#x09;script:alert(1))",
-    "[click](vbscript:msgbox(1))",
     "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "[click](<javascript:alert(1)>)",
-    "[click](%6Aavascript:alert(1))",
     "![pixel](javascript:alert(1))",
     "![tracker](https://evil.example/pixel.png)",
     '[x](https://ok.example "t\\" onmouseover=\\"alert(1)")',
@@ -62,37 +57,31 @@ PAYLOADS = [
     '<a href=" javascript:alert(1)">x</a>',
     '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:alert(1)">x</a>',
     '<a href="data:text/html,<script>alert(1)</script>">x</a>',
-    "[x](\u200bjavascript:alert(1)) [y](ｊａｖａｓｃｒｉｐｔ:alert(1))",
+    "[x](\u200bjavascript:alert(1)) [y](ｊａｖａｓｃｒｉｐｔ:alert(1)) [z](VBScript:msgbox(1))",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     "<template><script>alert(1)</script></template>",
-    "<svg><style><img src=x onerror=alert(1)></style></svg>",
     "<style>body{background:url(javascript:alert(1))}</style>",
     '<div style="background:url(javascript:alert(1))">x</div>',
-    '<p style="width:expression(alert(1))">x</p>',
     '<object data="javascript:alert(1)"></object>',
     '<embed src="data:image/svg+xml,<svg onload=alert(1)>">',
     '<base href="//evil.example/">',
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    "<link rel=stylesheet href=//evil.example/x.css>",
     "<form action=//evil.example><button formaction=javascript:alert(1)>go</button></form>",
     "<input autofocus onfocus=alert(1)>",
     '"><script>alert(1)</script>',
-    "'><img src=x onerror=alert(1)>",
     "</textarea><script>alert(1)</script>",
     "</title><script>alert(1)</script>",
-    "<details open ontoggle=alert(1)>",
     '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
     '<!--<img src="--><img src=x onerror=alert(1)//">',
     '<https://evil.example/"onmouseover="alert(1)>',
     'www.evil.example/"onmouseover="alert(1)',
-    "`<script>alert(1)</script>` and ```<img src=x onerror=alert(1)>```",
     "```\n<script>alert(1)</script>\n```",
     "> <img src=x onerror=alert(1)>\n\n| a | <b onclick=alert(1)>b</b> |\n|---|---|",
     "\u202e<script>alert(1)</script>\u202c",
     "{{ config }} {% raw %}<script>alert(1)</script>",
-    "<x onclick=alert(1)>click</x> <marquee onstart=alert(1)>",
+    "<x onclick=alert(1)>click</x> <marquee onstart=alert(1)> <details open ontoggle=alert(1)>",
     "[x](mailto:a@b.example?body=<script>alert(1)</script>)",
 ]
 PAD = "These words make the text long enough for every form that asks for a minimum."
@@ -195,9 +184,6 @@ def build(app) -> Site:
             "task_title": short(n, payload, 200),
             "body": body,
         }
-        refused = author.post("/reviews/new", data={**review_form, "score_pay": ""})
-        assert refused.status_code == 422  # the form comes back with everything typed
-        site.pages.append(("refused form", refused.get_data(as_text=True), marker(n)))
         review = location_id(posted(author, "/reviews/new", review_form), r"#r(\d+)$")
         reviews.append(review)
 
@@ -282,11 +268,19 @@ def build(app) -> Site:
         election = posted(admin, "/elections", {"title": title, "seats": "1", "reason": PAD})
         elections.append(location_id(election, r"/elections/(\d+)$"))
 
-    # One review edited once per payload: its history shows every earlier version.
+    # A refused form comes back with everything typed, in value="" and <textarea>.
+    for text in packed(200):
+        form = {**REVIEW_FORM, "score_pay": "", "platform_id": platform_id, "body": text}
+        form.update(requester_external_id=text[:64], requester_name=text, task_title=text)
+        refused = author.post("/reviews/new", data=form)
+        assert refused.status_code == 422
+        site.pages.append(("refused form", refused.get_data(as_text=True), text[:3]))
+
+    # One review edited with every payload, packed: its history shows each earlier version.
     edited = reviews[0]
-    for n, payload in enumerate(PAYLOADS[1:], start=1):
-        posted(author, f"/reviews/{edited}/edit", {**REVIEW_FORM, "body": long(n, payload)})
-    site.read("xss_author", f"/reviews/{edited}/history", marker(len(PAYLOADS) - 2))
+    for text in packed(1500):
+        posted(author, f"/reviews/{edited}/edit", {**REVIEW_FORM, "body": f"{text}\n\n{PAD}"})
+    site.read("xss_author", f"/reviews/{edited}/history", marker(1))
 
     # Plain-text passages: every payload, packed, through each form that takes one.
     for i, text in enumerate(packed(900)):
