@@ -61,7 +61,7 @@ def build_config(instance_path: str) -> dict:
         # Accounts and trust levels.
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_MINUTES": _env_int("LOGIN_LOCKOUT_MINUTES", 15),
-        "PASSWORD_MIN_CHARS": 10,
+        "PASSWORD_MIN_CHARS": 10,  # nosec B105 # a length, not a password
         "TRUST_TL1_MIN_DAYS": _env_int("TRUST_TL1_MIN_DAYS", 3),
         "TRUST_TL1_MIN_CONTRIBUTIONS": _env_int("TRUST_TL1_MIN_CONTRIBUTIONS", 3),
         "TRUST_TL2_MIN_DAYS": _env_int("TRUST_TL2_MIN_DAYS", 30),
