@@ -1,25 +1,43 @@
-"""The security suite attacks the app through its real surface. Each module names the settings
-it needs (APP_CONFIG, on top of tests/conftest.py's) and gets an app built like the suite's;
-modules that name the same settings share it, and its `world` (tests/security/world.py), built
-once. Unlike the rest of the suite, nothing is wiped between tests: data is built once."""
+"""The security suite attacks the app through its real surface. Its modules share one app, built
+like tests/conftest.py's with SHARED_CONFIG on top, and one `world` (tests/security/world.py),
+built once; a module that needs other settings names them (APP_CONFIG) and gets an app of its
+own. Unlike the rest of the suite, nothing is wiped between tests: data is built once."""
 
 import pytest
 
-from community.extensions import db
+from community.extensions import db, limiter
 from tests.conftest import build_app
 from tests.security.world import build_world
 
+# No burst limits (test_rate_limits.py has its own app for them) and daily quotas no test meets
+# by accident (the XSS corpus writes a lot); the matrix's refusals never depend on a quota.
+QUOTAS = ("review", "platform", "thread", "post", "proof", "flag", "report", "dispute")
+SHARED_CONFIG = {
+    "RATELIMIT_ENABLED": False,
+    "DAILY_QUOTAS": {action: (1000, 1000, 1000) for action in QUOTAS},
+}
 _apps: dict = {}
 _worlds: dict = {}
 
 
 @pytest.fixture(scope="module")
 def app(request, tmp_path_factory):
-    config = getattr(request.module, "APP_CONFIG", {})
+    config = getattr(request.module, "APP_CONFIG", SHARED_CONFIG)
     key = repr(sorted(config.items()))
     if key not in _apps:
         _apps[key] = build_app(tmp_path_factory, **config)
-    return _apps[key]
+    before = limiter.enabled
+    _limits_of(_apps[key])
+    yield _apps[key]
+    limiter.enabled = before
+
+
+def _limits_of(app) -> None:
+    """Flask-Limiter is one object for every app of the process, switched on or off by the last
+    app built: each module's app gets its own setting back, with its counters at zero."""
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    if limiter.enabled:
+        limiter.reset()
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +52,7 @@ def world(app):
 @pytest.fixture(autouse=True)
 def clean_database(app):
     """Replaces the suite's per-test wipe: every test runs in an app context, data stays."""
+    _limits_of(app)
     with app.app_context():
         yield
         db.session.rollback()

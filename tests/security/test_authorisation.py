@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from tests.security.conftest import client_as
 from tests.security.world import ROLES
 
-APP_CONFIG = {"RATELIMIT_ENABLED": False}
-
 LOGIN, GO = "login", "go"
 MEMBERS = ROLES[1:]
 

@@ -2,13 +2,22 @@
 that says what to do, before it changes anything. The routes come from the URL map: a new one is
 checked the day it is added (its concrete address is its row in the authorisation matrix)."""
 
+import pytest
+
 from community.accounts.models import User
 from community.extensions import csrf, db
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.security.conftest import client_as
 from tests.security.test_authorisation import MATRIX, url_of
 
-APP_CONFIG = {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False}
+
+@pytest.fixture(autouse=True)
+def csrf_on(app):
+    """The shared app, with CSRF checked as in production (Flask-WTF reads it per request)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXPIRED = "This form had expired"

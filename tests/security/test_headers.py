@@ -9,8 +9,6 @@ from tests.security.pages import problems_in
 from tests.security.test_authorisation import MATRIX, url_of
 from tests.security.world import ROLES
 
-APP_CONFIG = {"RATELIMIT_ENABLED": False}
-
 EXPECTED_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",

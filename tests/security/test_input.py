@@ -13,8 +13,6 @@ from community.reviews.models import Review
 from tests.reviews.test_views import FORM as REVIEW_FORM
 from tests.security.conftest import client_as
 
-APP_CONFIG = {"RATELIMIT_ENABLED": False}
-
 HOSTILE_TEXT = [
     "' OR '1'='1",
     "' OR 1=1 --",

@@ -24,8 +24,6 @@ from tests.reviews.test_views import FORM as REVIEW_FORM
 from tests.security.conftest import client_as
 from tests.security.world import REASON
 
-APP_CONFIG = {"RATELIMIT_ENABLED": False}
-
 
 def snapshot(model, object_id) -> dict:
     db.session.expire_all()

@@ -37,7 +37,6 @@ def first_limit(text: str) -> int:
 
 
 def test_every_write_answers_429_one_request_past_its_limit(app, world):
-    limiter.reset()
     burst = first_limit(app.config["WRITE_BURST_LIMITS"][0])
     checked, unlimited = [], []
     for method, rule in state_changing_routes(app):
@@ -61,19 +60,16 @@ def test_every_write_answers_429_one_request_past_its_limit(app, world):
 
 
 def test_the_burst_grows_with_trust(app, world):
-    limiter.reset()
     url = f"/reviews/{world.ids['review']}/edit"
     limits = [first_limit(text) for text in app.config["WRITE_BURST_LIMITS"]]
     for role, limit in zip(("tl0", "tl1", "tl2"), limits, strict=True):
         client = client_as(app, world.user(role))
         statuses = [client.post(url).status_code for _ in range(limit + 1)]
         assert 429 not in statuses[:limit] and statuses[-1] == 429, role
-    limiter.reset()
 
 
 def test_members_are_limited_per_account_not_per_address(app, world):
     """Two members behind one address (a family, a café) each keep their own allowance."""
-    limiter.reset()
     burst = first_limit(app.config["WRITE_BURST_LIMITS"][0])
     url = f"/reviews/{world.ids['review']}/edit"
     first, second = client_as(app, world.user("tl0")), client_as(app, world.user("tl1"))
@@ -83,4 +79,3 @@ def test_members_are_limited_per_account_not_per_address(app, world):
     assert second.post(url).status_code != 429
     with app.test_request_context():
         assert get_remote_address() == "127.0.0.1"  # both came from the same address
-    limiter.reset()

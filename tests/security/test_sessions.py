@@ -7,13 +7,12 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from community.config import build_config
 from community.extensions import db
 from community.notifications import service as notifications
 from community.notifications.models import Notification
-from tests.conftest import PASSWORD, build_app, login, make_user
+from tests.conftest import PASSWORD, login, make_user
 from tests.security.conftest import client_as
-
-APP_CONFIG = {"RATELIMIT_ENABLED": False}
 
 EVIL = "evil.example"
 HOSTILE_NEXT = [
@@ -115,18 +114,29 @@ def test_logging_in_starts_a_new_session_and_the_old_cookie_stays_a_visitor(app)
     assert victim.get("/settings").status_code == 200
 
 
-def test_cookies_are_secure_with_cookie_secure(tmp_path_factory, monkeypatch):
+COOKIE_FLAGS = (
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "REMEMBER_COOKIE_HTTPONLY",
+)
+
+
+def test_cookies_are_secure_with_cookie_secure(app, tmp_path, monkeypatch):
     monkeypatch.setenv("COOKIE_SECURE", "1")
-    app = build_app(tmp_path_factory, RATELIMIT_ENABLED=False)
-    with app.app_context():
-        make_user(username="https_member")
-        response = app.test_client().post(
-            "/login", data={"username": "https_member", "password": PASSWORD, "remember": "y"}
-        )
-        cookies = response.headers.getlist("Set-Cookie")
-        assert {cookie.split("=")[0] for cookie in cookies} == {"session", "remember_token"}
-        for cookie in cookies:
-            assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    settings = build_config(str(tmp_path))
+    assert all(settings[flag] for flag in COOKIE_FLAGS)
+    assert settings["SESSION_COOKIE_SAMESITE"] == settings["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    make_user(username="https_member")
+    for flag in COOKIE_FLAGS:
+        monkeypatch.setitem(app.config, flag, settings[flag])
+    response = app.test_client().post(
+        "/login", data={"username": "https_member", "password": PASSWORD, "remember": "y"}
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {cookie.split("=")[0] for cookie in cookies} == {"session", "remember_token"}
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_the_api_sets_no_cookie(app):

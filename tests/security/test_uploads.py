@@ -18,8 +18,6 @@ from tests.imagefiles import encoded, picture, png_bytes
 from tests.proofs.test_views import upload_form
 from tests.security.conftest import client_as
 
-APP_CONFIG = {"RATELIMIT_ENABLED": False}
-
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 

@@ -32,12 +32,6 @@ from tests.reviews.test_views import FORM as REVIEW_FORM
 from tests.security.conftest import client_as
 from tests.security.pages import problems_in
 
-QUOTAS = ("review", "platform", "thread", "post", "proof", "flag", "report", "dispute")
-APP_CONFIG = {
-    "RATELIMIT_ENABLED": False,
-    "DAILY_QUOTAS": {action: (1000, 1000, 1000) for action in QUOTAS},
-}
-
 PAYLOADS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
