@@ -131,7 +131,9 @@ def platforms_added_today(user) -> int:
 
 
 # A platform's website is shown as a link: only web addresses (never javascript:, data:...).
-WEB_ADDRESS = re.compile(r"^https?://[^\s/?#\\@]+(?:[/?#][^\s\\]*)?$", re.IGNORECASE)
+WEB_ADDRESS = re.compile(
+    r"^https?://[^\s/?#\\@.]+(?:\.[^\s/?#\\@.]+)+(?::\d+)?(?:[/?#][^\s\\]*)?$", re.IGNORECASE
+)
 
 
 def add_platform(user, data: PlatformData) -> Platform:
