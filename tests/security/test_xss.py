@@ -469,3 +469,20 @@ def test_a_platform_website_is_a_web_address_or_refused(app, site, website):
     assert "starting with https://" in html and not problems_in(html)
     with pytest.raises(DomainError, match="starting with https://"):
         catalog.add_platform(author, catalog.PlatformData("Direct", website, "microtask", ""))
+
+
+def test_a_pseudonym_cannot_carry_markup(app):
+    """Profile fields: the pseudonym is the only one a member types, and it is letters, digits,
+    dots, dashes and underscores; a payload is refused and the form comes back clean."""
+    visitor = client_as(app, None)
+    for n, payload in enumerate(PAYLOADS[:12]):
+        name = payload[:32]
+        response = visitor.post(
+            "/register",
+            data={"username": name, "password": "long enough password", "confirm": "x"},
+        )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, payload
+        assert "letters, digits, dots, dashes and underscores" in html
+        assert not problems_in(html), (payload, problems_in(html))
+        assert accounts.find_by_username(name) is None, n
