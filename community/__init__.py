@@ -25,7 +25,7 @@ from community.config import build_config
 from community.core.database import init_database
 from community.core.errors import DomainError, error_code
 from community.core.formatting import register_filters
-from community.core.security import add_security_headers
+from community.core.security import SiteRequest, add_security_headers, strip_nul_from_path
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 from community.search.documents import register_source
 from community.search.service import drain_after_request
@@ -49,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
         days=app.config["REMEMBER_COOKIE_DURATION_DAYS"]
     )
     app.session_interface = ApiAwareSessionInterface()
+    app.request_class = SiteRequest
+    app.url_value_preprocessor(strip_nul_from_path)
 
     _init_extensions(app)
     _register_blueprints(app)

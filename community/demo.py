@@ -23,7 +23,7 @@ from community.reviews import aggregates, fairpay, pay
 from community.reviews.models import Review
 from community.search import service as search
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo accounts, demo data only
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 # nosec B105 # the README's demo accounts
 MEMBERS, REQUESTERS, REVIEWS = 300, 500, 5000  # at scale 1
 
 FIRST = [
@@ -306,7 +306,7 @@ def _review_row(
 
 def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
     """Load demo data; `scale` shrinks or grows every count (tests use a small scale)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # reproducible demo data, no secret
     now = utcnow()
     catalog.load_starter_platforms()
     db.session.add(

@@ -21,7 +21,7 @@ def say(message: str) -> None:
 
 
 def run(*args: str | Path, **kwargs) -> None:
-    subprocess.run([str(arg) for arg in args], check=True, cwd=ROOT, **kwargs)
+    subprocess.run([str(arg) for arg in args], check=True, cwd=ROOT, **kwargs)  # nosec B603 # our own tools
 
 
 def setup(extras: str = "") -> None:

@@ -10,6 +10,10 @@ from pathlib import Path
 
 from _setup import BIN, PYTHON, ROOT, say, setup
 
+# bandit: B603 (a process started without a shell) and B607 (apt-get found on PATH) below are
+# this script's own commands (pytest, this Python, Debian's apt-get), with no untrusted input:
+# the arguments are the operator's own command line.
+
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 # The browser tests drive the system's Chromium (never a browser downloaded by Playwright).
@@ -25,8 +29,8 @@ def ensure_chromium() -> None:
         return
     say("Installing Chromium for the browser tests")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # nosec B603, B607
+    subprocess.run(  # nosec B603, B607
         ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
         check=True,
         env=env,
@@ -38,9 +42,8 @@ def postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES)
     probe = "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()"
     plain = url.replace("postgresql+psycopg://", "postgresql://")
-    reachable = (
-        subprocess.run([str(PYTHON), "-c", probe, plain], capture_output=True).returncode == 0
-    )
+    probed = subprocess.run([str(PYTHON), "-c", probe, plain], capture_output=True)  # nosec B603
+    reachable = probed.returncode == 0
     return url if reachable else None
 
 
@@ -50,7 +53,7 @@ def main() -> None:
     os.chdir(ROOT)
     pytest = str(BIN / "pytest")
     say("Running the tests on SQLite (the embedded default)")
-    code = subprocess.run([pytest, *sys.argv[1:]]).returncode
+    code = subprocess.run([pytest, *sys.argv[1:]]).returncode  # nosec B603
     if code != 0:
         sys.exit(code)
     url = postgres_url()
@@ -59,7 +62,8 @@ def main() -> None:
         return
     say("Running the tests again on PostgreSQL")
     env = {**os.environ, "TEST_DATABASE_URL": url}
-    sys.exit(subprocess.run([pytest, "-m", "not sqlite_only", *sys.argv[1:]], env=env).returncode)
+    again = subprocess.run([pytest, "-m", "not sqlite_only", *sys.argv[1:]], env=env)  # nosec B603
+    sys.exit(again.returncode)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from community.accounts import service
 from community.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
+from community.core.limits import limit_writes
 from community.core.views import on_refusal, safe_next
 from community.extensions import limiter
 from community.reviews import service as reviews
@@ -93,6 +94,7 @@ def logout():
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
+@limit_writes
 def settings():
     form = SettingsForm(obj=current_user)
     if request.method == "GET" or not form.validate_on_submit():
@@ -114,6 +116,7 @@ def settings():
 
 @bp.post("/settings/password")
 @login_required
+@limit_writes
 def change_password():
     form = PasswordForm()
 
@@ -140,6 +143,7 @@ def profile(username: str):
 
 
 @bp.post("/language")
+@limit_writes
 def set_language():
     lang = request.form.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:

@@ -2,7 +2,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from community.catalog import service
 from community.catalog.models import PlatformKind
@@ -25,7 +25,7 @@ class PlatformForm(FlaskForm):
         _l("Website"),
         validators=[
             Optional(),
-            URL(message=_l("Give a full address, starting with https://.")),
+            Regexp(service.WEB_ADDRESS, message=_l("Give a full address, starting with https://.")),
             Length(max=300),
         ],
     )

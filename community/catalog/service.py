@@ -130,9 +130,17 @@ def platforms_added_today(user) -> int:
     )
 
 
+# A platform's website is shown as a link: only web addresses (never javascript:, data:...).
+WEB_ADDRESS = re.compile(
+    r"^https?://[^\s/?#\\@.]+(?:\.[^\s/?#\\@.]+)+(?::\d+)?(?:[/?#][^\s\\]*)?$", re.IGNORECASE
+)
+
+
 def add_platform(user, data: PlatformData) -> Platform:
     if not permissions.can_add_platform(user):
         raise PermissionDenied(_("Members can add platforms after a few days of participation."))
+    if data.website and not WEB_ADDRESS.match(data.website):
+        raise DomainError(_("Give a full address, starting with https://."))
     check_daily_quota(user, "platform", platforms_added_today(user))
     key = normalise_name(data.name)
     existing = db.session.scalar(select(Platform).where(Platform.name_key == key))

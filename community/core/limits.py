@@ -74,5 +74,11 @@ def member_key() -> str:
     return f"ip:{get_remote_address()}"
 
 
+def read_mark_limit() -> str:
+    return current_app.config["READ_MARK_RATE_LIMIT"]
+
+
 # Decorates every view that writes: a burst limit per member, by trust level.
 limit_writes = limiter.limit(write_burst_limit, key_func=member_key, methods=["POST"])
+# Decorates the writes a page sends by itself as it is read ("read up to here"): many a minute.
+limit_read_marks = limiter.limit(read_mark_limit, key_func=member_key, methods=["POST"])

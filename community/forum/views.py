@@ -7,7 +7,7 @@ from community.catalog import service as catalog
 from community.core.content import can_read
 from community.core.errors import NotFound, PermissionDenied
 from community.core.forms import options
-from community.core.limits import limit_writes
+from community.core.limits import limit_read_marks, limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
 from community.forum import permissions, service
@@ -269,6 +269,7 @@ def subscription(thread_id: int):
 
 @bp.post("/threads/<int:thread_id>/read")
 @login_required
+@limit_read_marks
 def mark_read(thread_id: int):
     thread = service.get_thread_or_404(thread_id)
     number = request.form.get("number", type=int)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from community.accounts import service as accounts
 from community.catalog import service as catalog
-from community.core.content import can_read
+from community.core.content import can_read, is_author
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.forms import options
 from community.core.limits import limit_writes
@@ -114,6 +114,8 @@ def report(kind: str, item_id: int):
     item = items.get(kind, item_id)
     if not can_read(current_user, item):
         raise NotFound(_("This content does not exist."))
+    if is_author(current_user, item):
+        raise PermissionDenied(_("You cannot report your own content. You can edit or delete it."))
     form = ReportForm()
     form.reason.choices = options(
         (code, REPORT_REASON_LABELS[code]) for code in items.kind(kind).reasons

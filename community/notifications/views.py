@@ -1,6 +1,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from community.core.limits import limit_read_marks
 from community.core.pagination import page_number
 from community.core.views import safe_next
 from community.notifications import service
@@ -25,6 +26,7 @@ def index():
 
 @bp.post("/notifications/<int:notification_id>/open")
 @login_required
+@limit_read_marks
 def open_notification(notification_id: int):
     notification = service.open_notification(current_user, notification_id)
     if notification.link:
@@ -38,6 +40,7 @@ def open_notification(notification_id: int):
 
 @bp.post("/notifications/read")
 @login_required
+@limit_read_marks
 def mark_all_read():
     service.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))

@@ -432,7 +432,7 @@ def test_the_conflict_refusals_show_on_the_pages(app):
         f"/moderation/items/review/{own.id}/hide", data={"reason": REASON, "code": "spam"}
     )
     assert response.status_code == 403
-    assert client.get(f"/report/review/{own.id}").status_code == 200
+    assert client.get(f"/report/review/{own.id}").status_code == 403
     assert client.post(f"/report/review/{own.id}", data={"reason": "spam"}).status_code == 403
 
 
