@@ -28,8 +28,12 @@ from community.search import service as search
 from tests.imagefiles import png_bytes
 
 PASSWORD = "correct horse battery"
+# On PostgreSQL the whole suite searches with the PostgreSQL backend too (the scale path, end to
+# end); tests/search runs its behaviour tests against each backend the database allows.
+ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 TEST_CONFIG = {
     "TESTING": True,
+    "SEARCH_BACKEND": "postgres" if ON_POSTGRES else "whoosh",
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "ARGON2_TIME_COST": 1,
