@@ -6,13 +6,17 @@ in French, accents folded (A English title, B French title, C English body, D Fr
 `search_words`, every word seen, for "did you mean". The backend reads and writes them on its own
 connections, so the outbox in service.py drives it exactly as it drives Whoosh.
 
-Staying fast at a million documents:
-- a query collects at most MATCHES_LIMIT matches, the newest first: for a common word PostgreSQL
-  walks the date index backwards and stops early, for a rare one it reads the GIN index; only
-  those matches are ranked, and the total shown beyond that is "more than MATCHES_LIMIT";
-- excerpts (ts_headline, the costly part) are made for the shown page only;
-- statement_timeout bounds every query; a query that reaches it answers with the first matches
-  found in what time is left, flagged timed_out.
+Staying fast at a million documents: a query ranks at most MATCHES_LIMIT matches, the newest,
+and the total shown beyond that is "more than MATCHES_LIMIT". They are found in one of two ways,
+each bounded whatever the planner's estimates say:
+- when the statistics say the words are common, among the RECENT_WINDOW newest documents, read
+  backwards along the date index and stopping as soon as enough matched (a common word stops
+  after a few hundred rows);
+- otherwise, or when the window held too few, through the GIN index alone: a word or phrase
+  rare enough to miss the window has few matches to read.
+Excerpts (ts_headline, the costly part) are made for the shown page only. statement_timeout
+bounds every statement; a query that reaches it answers with the first matches found in the time
+left, flagged timed_out.
 """
 
 import html
@@ -35,7 +39,8 @@ from community.search.documents import SearchDocument
 from community.search.query import MAX_TERM_CHARS, ParsedQuery
 
 TABLES = ("search_documents", "search_words")
-MATCHES_LIMIT = 1000  # matches ranked per query; beyond, the total says "more than"
+MATCHES_LIMIT = 300  # matches ranked per query; beyond, the total says "more than"
+RECENT_WINDOW = 20_000  # newest documents a query with common words looks through first
 # Held (for the transaction) by whoever changes the index: one writer at a time, as with Whoosh.
 INDEX_LOCK_KEY = 0x74736B6F  # any constant; advisory locks are per database
 # ts_rank weights of the parts, in PostgreSQL's order {D, C, B, A}: a title counts 2.5 times a body.
@@ -147,8 +152,8 @@ def _cancelled(error: OperationalError) -> bool:
     return getattr(error.orig, "sqlstate", None) == QUERY_CANCELED
 
 
-# SQL is assembled from fixed fragments of this module only (S608 is silenced there); every value
-# a member typed is a bound parameter.
+# SQL is joined from this module's fixed fragments only (hence S608 off in pyproject.toml); every
+# value a member typed is a bound parameter.
 
 
 class PostgresBackend:
@@ -214,22 +219,30 @@ class PostgresBackend:
 
     # Searching
 
-    def _limit_time(self, connection: Connection, started: float) -> bool:
-        """Give the next statements what is left of the time limit; False when nothing is."""
+    def _settle(self, connection: Connection, started: float, gin_only: bool = False) -> None:
+        """Settings of the statements that follow in this transaction: what is left of the time
+        limit (at least a millisecond, so an exhausted budget ends in the usual cancel), no JIT
+        compilation (it costs more than it saves here), and, with `gin_only`, plans that read
+        the GIN index (bitmap scans) instead of walking a whole index hoping to meet matches."""
         left_ms = int((self.time_limit_seconds - (time.monotonic() - started)) * 1000)
-        if left_ms < 1:
-            return False
+        scans = "off" if gin_only else "on"
         connection.execute(
-            text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(left_ms)}
+            text(
+                "SELECT set_config('statement_timeout', :ms, true), set_config('jit', 'off', true),"
+                " set_config('enable_seqscan', :scans, true),"
+                " set_config('enable_indexscan', :scans, true)"
+            ),
+            {"ms": str(max(1, left_ms)), "scans": scans},
         )
-        return True
 
     @staticmethod
-    def _tsquery(connection: Connection, query: ParsedQuery) -> str | None:
+    def _tsquery(connection: Connection, query: ParsedQuery) -> tuple[str | None, list[str]]:
         """The query in tsquery syntax, built from PostgreSQL's own analysis of each word (so
         nothing typed is ever read as tsquery syntax): a word in either language, a phrase
-        inside one part in either language, all of them required."""
-        texts = [*query.terms, *(" ".join(phrase) for phrase in query.phrases)]
+        inside one part in either language, all of them required. Also each required word on
+        its own (a phrase's words too), whose counts bound the count of the whole."""
+        phrases = [" ".join(phrase) for phrase in query.phrases]
+        words = [*query.terms, *(word for phrase in query.phrases for word in phrase)]
         rows = connection.execute(
             text(
                 "SELECT plainto_tsquery('taskopticon_en', t)::text, "
@@ -238,23 +251,27 @@ class PostgresBackend:
                 "phraseto_tsquery('taskopticon_fr', t)::text "
                 "FROM unnest(CAST(:texts AS text[])) WITH ORDINALITY AS q(t, n) ORDER BY n"
             ),
-            {"texts": texts},
+            {"texts": [*phrases, *words]},
         ).all()
-        parts = []
-        for position, (english, french, english_phrase, french_phrase) in enumerate(rows):
-            if position < len(query.terms):
-                choices = [english, french]
-            else:
-                choices = [
-                    _weighted(english_phrase, "A"),
-                    _weighted(french_phrase, "B"),
-                    _weighted(english_phrase, "C"),
-                    _weighted(french_phrase, "D"),
-                ]
+
+        def either(choices: list[str]) -> str | None:
             choices = [f"({choice})" for choice in dict.fromkeys(choices) if choice]
-            if choices:
-                parts.append(f"({' | '.join(choices)})")
-        return " & ".join(parts) or None
+            return f"({' | '.join(choices)})" if choices else None
+
+        parts = [
+            either(
+                [
+                    _weighted(english, "A"),
+                    _weighted(french, "B"),
+                    _weighted(english, "C"),
+                    _weighted(french, "D"),
+                ]
+            )
+            for _, _, english, french in rows[: len(phrases)]
+        ]
+        word_parts = [either([english, french]) for english, french, _, _ in rows[len(phrases) :]]
+        parts = [part for part in (*word_parts[: len(query.terms)], *parts) if part]
+        return " & ".join(parts) or None, [part for part in word_parts if part]
 
     @staticmethod
     def _filters(request: SearchRequest) -> tuple[str, dict]:
@@ -275,7 +292,7 @@ class PostgresBackend:
         """The shown hits of `rows` (a relation with a `key`), each with its excerpt: made in
         English and, when that marks nothing (a French inflection), in French."""
         return (
-            f"SELECT d.key, d.kind, d.title, d.platform_id, d.created_at, d.ref{extra}, "  # noqa: S608
+            f"SELECT d.key, d.kind, d.title, d.platform_id, d.created_at, d.ref{extra}, "
             "CASE WHEN d.body = '' OR strpos(english.excerpt, :mark) > 0 THEN english.excerpt "
             "ELSE ts_headline('taskopticon_fr', d.body, CAST(:query AS tsquery), :options) "
             "END AS excerpt "
@@ -284,22 +301,63 @@ class PostgresBackend:
             "CAST(:query AS tsquery), :options) AS excerpt) AS english"
         )
 
-    def _page(self, connection: Connection, query: str, request: SearchRequest):
-        """(matches counted up to MATCHES_LIMIT + 1, the rows of the requested page)"""
+    @staticmethod
+    def _estimated_rows(connection: Connection, where: str, values: dict) -> float:
+        plan = connection.scalar(
+            text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_documents WHERE true{where}"),
+            values,
+        )
+        return plan[0]["Plan"]["Plan Rows"]
+
+    def _window_should_suffice(self, connection: Connection, words: list[str], request) -> bool:
+        """Whether MATCHES_LIMIT matches may be among the newest RECENT_WINDOW documents.
+
+        The planner's statistics count each word well, a phrase or several words badly (it
+        multiplies): the rarest required word bounds the matches from above. Below that bound
+        the GIN index has few rows to read; above it, the window may do with a few hundred."""
         filters, values = self._filters(request)
+        documents = self._estimated_rows(connection, filters, values)
+        bound = (
+            min(
+                self._estimated_rows(
+                    connection,
+                    f" AND document @@ CAST(:word AS tsquery){filters}",
+                    {**values, "word": word},
+                )
+                for word in words
+            )
+            if words
+            else 0.0
+        )
+        return bound * min(1.0, RECENT_WINDOW / max(documents, 1.0)) >= MATCHES_LIMIT
+
+    def _page(self, connection: Connection, query: str, request: SearchRequest, recent: bool):
+        """(matches counted up to MATCHES_LIMIT + 1, the rows of the requested page), looking
+        among the RECENT_WINDOW newest documents only when `recent`."""
+        filters, values = self._filters(request)
+        if recent:
+            source = (
+                f"(SELECT key, created_at, document FROM search_documents WHERE true{filters}"
+                " ORDER BY created_at DESC LIMIT :window) AS recent"
+            )
+            values["window"] = RECENT_WINDOW
+            filters = ""
+        else:
+            source = "search_documents"
         if request.sort == "newest":
             order, page_order = "created_at DESC", "page.created_at DESC"
         else:
             order, page_order = "rank DESC, created_at DESC", "page.rank DESC, page.created_at DESC"
         sql = (
-            "WITH matches AS MATERIALIZED ("  # noqa: S608
-            " SELECT key, created_at, document FROM search_documents"
+            "WITH matches AS MATERIALIZED ("
+            f" SELECT key, created_at, document FROM {source}"
             f" WHERE document @@ CAST(:query AS tsquery){filters}"
             " ORDER BY created_at DESC LIMIT :matches"
             "), shown AS ("
             " SELECT key, created_at,"
             " ts_rank(CAST(:weights AS real[]), document, CAST(:query AS tsquery), 1) AS rank"
-            f" FROM matches ORDER BY {order} LIMIT :per_page OFFSET :offset"
+            " FROM (SELECT * FROM matches ORDER BY created_at DESC LIMIT :ranked) AS ranked"
+            f" ORDER BY {order} LIMIT :per_page OFFSET :offset"
             ") "
             "SELECT counted.total, page.* FROM (SELECT count(*) AS total FROM matches) AS counted "
             f"LEFT JOIN LATERAL ({self._shown('shown', ', shown.rank')}) AS page ON true "
@@ -310,7 +368,8 @@ class PostgresBackend:
             {
                 **values,
                 "query": query,
-                "matches": MATCHES_LIMIT + 1,
+                "matches": MATCHES_LIMIT + 1,  # one more tells "more than"
+                "ranked": MATCHES_LIMIT,
                 "weights": RANK_WEIGHTS,
                 "per_page": request.per_page,
                 "offset": (request.page - 1) * request.per_page,
@@ -320,65 +379,79 @@ class PostgresBackend:
         ).all()
         return rows[0].total, [row for row in rows if row.key is not None]
 
-    def _first_matches(self, connection: Connection, query: str, request: SearchRequest):
+    def _first_matches(self, connection: Connection, query: str, request, started: float):
         """What can still be given once the ranked query ran out of time: the first matches
-        PostgreSQL finds, in no particular order, for the first page."""
+        PostgreSQL finds in the time left, in no particular order, for the first page."""
+        connection.rollback()  # the cancelled statement ended the transaction
         if request.page > 1:
             return []
+        connection.begin()
+        self._settle(connection, started)
         filters, values = self._filters(request)
         rows = (
-            "(SELECT key FROM search_documents "  # noqa: S608
+            "(SELECT key FROM search_documents "
             f"WHERE document @@ CAST(:query AS tsquery){filters} LIMIT :per_page) AS shown"
         )
-        return connection.execute(
-            text(self._shown(rows)),
-            {
-                **values,
-                "query": query,
-                "per_page": request.per_page,
-                "mark": MARK_START,
-                "options": HEADLINE_OPTIONS,
-            },
-        ).all()
+        try:
+            return connection.execute(
+                text(self._shown(rows)),
+                {
+                    **values,
+                    "query": query,
+                    "per_page": request.per_page,
+                    "mark": MARK_START,
+                    "options": HEADLINE_OPTIONS,
+                },
+            ).all()
+        except OperationalError as error:
+            if not _cancelled(error):
+                raise
+            return []
 
     def search(self, request: SearchRequest) -> SearchResults:
         started = time.monotonic()
-        with self.engine.connect() as connection, connection.begin():
-            connection.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
-            self._limit_time(connection, started)
-            query = self._tsquery(connection, request.query)
+        timed_out, capped, suggestion = False, False, None
+        with self.engine.connect() as connection:
+            connection.begin()
+            self._settle(connection, started)
+            query, words = self._tsquery(connection, request.query)
             if query is None:  # only common words such as "the"
                 return SearchResults([], 0, request.page, request.per_page)
-            timed_out, capped = False, False
             try:
-                with connection.begin_nested():
-                    total, rows = self._page(connection, query, request)
-                capped = total > MATCHES_LIMIT
-                total = min(total, MATCHES_LIMIT)
+                total, rows = self._ranked(connection, query, words, request, started)
             except OperationalError as error:
                 if not _cancelled(error):
                     raise
-                timed_out, rows = True, []
-                if self._limit_time(connection, started):
-                    try:
-                        with connection.begin_nested():
-                            rows = self._first_matches(connection, query, request)
-                    except OperationalError as again:
-                        if not _cancelled(again):
-                            raise
+                timed_out = True
+                rows = self._first_matches(connection, query, request, started)
                 total = len(rows)
-            hits = [self._hit(row) for row in rows]
-            suggestion = None
-            if total == 0 and not timed_out and self._limit_time(connection, started):
-                try:
-                    with connection.begin_nested():
-                        suggestion = self._suggest(connection, request.query)
-                except OperationalError as error:
-                    if not _cancelled(error):
-                        raise
+            else:
+                capped, total = total > MATCHES_LIMIT, min(total, MATCHES_LIMIT)
+                if total == 0:
+                    suggestion = self._suggestion(connection, request.query, started)
+            connection.rollback()
+        hits = [self._hit(row) for row in rows]
         return SearchResults(
             hits, total, request.page, request.per_page, timed_out, suggestion, capped
         )
+
+    def _ranked(self, connection, query: str, words: list[str], request, started: float):
+        total = None
+        if self._window_should_suffice(connection, words, request):
+            total, rows = self._page(connection, query, request, recent=True)
+        if total is None or total <= MATCHES_LIMIT:
+            self._settle(connection, started, gin_only=True)
+            total, rows = self._page(connection, query, request, recent=False)
+        return total, rows
+
+    def _suggestion(self, connection: Connection, query: ParsedQuery, started: float):
+        self._settle(connection, started)
+        try:
+            return self._suggest(connection, query)
+        except OperationalError as error:
+            if not _cancelled(error):
+                raise
+            return None
 
     @staticmethod
     def _hit(row) -> SearchHit:
@@ -404,7 +477,7 @@ class PostgresBackend:
         )
         rows = connection.execute(
             text(
-                f"SELECT unaccent(t), {finds.format(word='t')} "  # noqa: S608
+                f"SELECT unaccent(t), {finds.format(word='t')} "
                 "FROM unnest(CAST(:terms AS text[])) WITH ORDINALITY AS q(t, n) ORDER BY n"
             ),
             {"terms": list(query.terms)},

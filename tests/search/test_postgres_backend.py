@@ -64,3 +64,27 @@ def test_the_index_lives_in_its_own_tables(search_backend):
     stored = db.session.scalar(text("SELECT count(*) FROM search_documents"))
     assert stored == len(search.backend().indexed_keys()) >= 1
     assert search.backend().is_usable()
+
+
+@pytest.mark.parametrize("window", [True, False], ids=["newest-window-first", "gin-only"])
+def test_both_ways_of_finding_matches_give_the_same_results(search_backend, monkeypatch, window):
+    monkeypatch.setattr(postgres_backend, "MATCHES_LIMIT", 3)
+    monkeypatch.setattr(postgres_backend, "RECENT_WINDOW", 4)
+    monkeypatch.setattr(
+        postgres_backend.PostgresBackend, "_window_should_suffice", lambda *_: window
+    )
+    old = make_thread(title="Egret colony", body="A rare bird: the egret.")
+    old.created_at = old.created_at.replace(year=old.created_at.year - 1)
+    db.session.commit()
+    search.enqueue("thread", old.id)
+    db.session.commit()
+    herons = [make_thread(title=f"Heron {n}", body="heron heron") for n in range(6)]
+    search.drain()
+    # Common: the three newest matches, and "more than".
+    newest, *_ = search.search("heron", None, None, None, "newest", 1, 10)
+    assert [hit.key for hit in newest.hits] == [f"thread:{t.id}" for t in herons[:-4:-1]]
+    assert newest.total == 3 and newest.total_capped
+    # Rare, and older than the window of the newest documents: still found.
+    rare, *_ = search.search("egret", None, None, None, "relevance", 1, 10)
+    assert [hit.key for hit in rare.hits] == [f"thread:{old.id}"] and not rare.total_capped
+    assert "<mark>egret</mark>" in rare.hits[0].excerpt_html
