@@ -469,37 +469,32 @@ class PostgresBackend:
     @staticmethod
     def _suggest(connection: Connection, query: ParsedQuery) -> str | None:
         """'Did you mean': each word that finds nothing replaced by the most similar known word
-        (same first letter, at most two edits) that finds something."""
-        finds = (
-            "EXISTS (SELECT 1 FROM search_documents WHERE document @@ "
-            "(plainto_tsquery('taskopticon_en', {word}) || "
-            "plainto_tsquery('taskopticon_fr', {word})))"
+        (same first letter, at most two edits) that finds something. One statement per word,
+        so the planner sees the word: a common one is met at once, a rare one through GIN."""
+        finds = text(
+            "SELECT EXISTS (SELECT 1 FROM search_documents WHERE document @@ "
+            "(plainto_tsquery('taskopticon_en', :word) || "
+            "plainto_tsquery('taskopticon_fr', :word)))"
         )
-        rows = connection.execute(
-            text(
-                f"SELECT unaccent(t), {finds.format(word='t')} "
-                "FROM unnest(CAST(:terms AS text[])) WITH ORDINALITY AS q(t, n) ORDER BY n"
-            ),
-            {"terms": list(query.terms)},
-        ).all()
+        similar = text(
+            "SELECT word FROM search_words WHERE word % unaccent(:word) "
+            "ORDER BY word <-> unaccent(:word) LIMIT :limit"
+        )
         changed, words = False, []
-        for term, (folded, found) in zip(query.terms, rows, strict=True):
+        for term in query.terms:
             replacement = None
-            if not found and folded:
+            if not connection.scalar(finds, {"word": term}):
                 candidates = connection.scalars(
-                    text(
-                        "SELECT word FROM search_words WHERE word % :word "
-                        "ORDER BY word <-> :word LIMIT :limit"
-                    ),
-                    {"word": folded, "limit": SUGGESTION_CANDIDATES},
+                    similar, {"word": term, "limit": SUGGESTION_CANDIDATES}
                 ).all()
+                folded = candidates and connection.scalar(
+                    text("SELECT unaccent(:word)"), {"word": term}
+                )
                 for candidate in candidates:
                     if (
                         candidate[0] == folded[0]
                         and _edits(candidate, folded) <= SUGGESTION_MAX_EDITS
-                        and connection.scalar(
-                            text(f"SELECT {finds.format(word=':word')}"), {"word": candidate}
-                        )
+                        and connection.scalar(finds, {"word": candidate})
                     ):
                         replacement = candidate
                         break
