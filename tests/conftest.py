@@ -28,8 +28,18 @@ from community.search import service as search
 from tests.imagefiles import png_bytes
 
 PASSWORD = "correct horse battery"
+# On PostgreSQL the whole suite searches with the PostgreSQL backend too (the scale path, end to
+# end); tests/search runs its behaviour tests against each backend the database allows.
+ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+# Rate limits are counted in memory unless a test asks for Redis (tests/core/test_redis_limits.py);
+# every key of this run carries its own prefix, so a reset never touches another run's keys.
+RATE_LIMIT_PREFIX = f"taskopticon-test-{uuid.uuid4().hex[:12]}"
 TEST_CONFIG = {
     "TESTING": True,
+    "SEARCH_BACKEND": "postgres" if ON_POSTGRES else "whoosh",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": RATE_LIMIT_PREFIX,
+    "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": RATE_LIMIT_PREFIX},
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "ARGON2_TIME_COST": 1,

@@ -17,6 +17,7 @@ from community.extensions import db
 from community.search.backend import IndexUnavailable, SearchBackend, SearchRequest, SearchResults
 from community.search.documents import load_documents, make_key, sources
 from community.search.models import SearchOutbox
+from community.search.postgres_backend import PostgresBackend
 from community.search.query import parse
 from community.search.whoosh_backend import WhooshBackend
 
@@ -24,17 +25,22 @@ DRAIN_BATCH = 500
 SINCE_DAYS = {"week": 7, "month": 31, "year": 366}
 
 
+def _make_backend(name: str) -> SearchBackend:
+    time_limit = current_app.config["SEARCH_TIME_LIMIT_SECONDS"]
+    if name == "whoosh":
+        return WhooshBackend(current_app.config["SEARCH_INDEX_DIR"], time_limit)
+    if name == "postgres":
+        return PostgresBackend(db.engine, time_limit)
+    raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r} (whoosh or postgres)")
+
+
 def backend() -> SearchBackend:
-    """One backend object per process and configuration (it keeps its searcher open)."""
-    extensions = current_app.extensions
-    if "search_backend" not in extensions:
-        name = current_app.config["SEARCH_BACKEND"]
-        if name != "whoosh":
-            raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r}")
-        extensions["search_backend"] = WhooshBackend(
-            current_app.config["SEARCH_INDEX_DIR"], current_app.config["SEARCH_TIME_LIMIT_SECONDS"]
-        )
-    return extensions["search_backend"]
+    """One backend object per process and configured engine (Whoosh keeps its searcher open)."""
+    backends = current_app.extensions.setdefault("search_backends", {})
+    name = current_app.config["SEARCH_BACKEND"]
+    if name not in backends:
+        backends[name] = _make_backend(name)
+    return backends[name]
 
 
 def enqueue(kind: str, item_id: int) -> None:

@@ -24,7 +24,13 @@ from whoosh.query import And, DateRange, Or, Phrase, Term
 from whoosh.support.charset import accent_map
 from whoosh.writing import CLEAR, LockError
 
-from community.search.backend import IndexUnavailable, SearchHit, SearchRequest, SearchResults
+from community.search.backend import (
+    MAX_STORED_BODY_CHARS,
+    IndexUnavailable,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
+)
 from community.search.documents import SearchDocument
 
 log = logging.getLogger(__name__)
@@ -46,7 +52,6 @@ ANALYZER = (
     | CharsetFilter(accent_map)
     | StopFilter(stoplist=STOP_WORDS, minsize=1)
 )
-MAX_STORED_BODY_CHARS = 4000
 
 
 def build_schema() -> Schema:
