@@ -72,6 +72,9 @@ def build_config(instance_path: str) -> dict:
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
         "SEARCH_TIME_LIMIT_SECONDS": float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "1.0")),
+        # /health fails when a change waits in the search outbox longer than this (each write
+        # applies the waiting changes within moments of its answer; older ones mean none can).
+        "SEARCH_OUTBOX_MAX_AGE_SECONDS": _env_int("SEARCH_OUTBOX_MAX_AGE_SECONDS", 300),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),

@@ -7,6 +7,7 @@ index and a crash between commit and indexing loses nothing.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g, has_app_context
@@ -59,6 +60,24 @@ def _backlog() -> bool:
 
 def pending() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox))
+
+
+@dataclass(frozen=True)
+class IndexHealth:
+    usable: bool  # the index opens and answers
+    waiting: int  # changes in the outbox, not yet applied
+    stuck: bool  # the oldest waiting change is older than SEARCH_OUTBOX_MAX_AGE_SECONDS
+
+
+def health() -> IndexHealth:
+    """Whether the index answers and follows the writes (for /health). Reads only."""
+    oldest = db.session.scalar(select(func.min(SearchOutbox.created_at)))
+    limit = timedelta(seconds=current_app.config["SEARCH_OUTBOX_MAX_AGE_SECONDS"])
+    return IndexHealth(
+        usable=backend().is_usable(),
+        waiting=pending(),
+        stuck=oldest is not None and utcnow() - oldest > limit,
+    )
 
 
 def _drain_once() -> bool:
