@@ -69,7 +69,7 @@ def test_twenty_members_writing_at_once_through_four_workers(tmp_path, capsys):
     with capsys.disabled():
         print(f"\nconcurrency figures: {json.dumps(report)}")
 
-    assert not tally.unexpected, tally.unexpected[:10]
+    assert not tally.unexpected, (tally.unexpected[:10], log)
     assert "database is locked" not in log and "Traceback" not in log, log
     assert elapsed >= 30 and min(accepted.values()) > 0
     assert not missing, missing[:10]

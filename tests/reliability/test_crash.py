@@ -89,7 +89,7 @@ def test_killing_workers_mid_write_loses_nothing_that_was_answered(tmp_path, cap
         print(f"\ncrash figures: {json.dumps(figures_report)}")
 
     assert len(killed) == KILLS and tally.cut_writes >= 1
-    assert not tally.unexpected, tally.unexpected[:10]
+    assert not tally.unexpected, (tally.unexpected[:10], log)
     assert "database is locked" not in log, log
     assert not missing, missing[:10]
     assert not integrity, integrity
