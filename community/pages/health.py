@@ -30,7 +30,7 @@ def check() -> tuple[bool, dict]:
         state = "unavailable" if not index.usable else "behind" if index.stuck else "ok"
         found = {"status": state, "waiting": index.waiting}
     else:  # the outbox lives in the database: only whether the index opens is known
-        found = {"status": "ok" if search.backend().is_usable() else "unavailable", "waiting": None}
+        found = {"status": "ok" if _index_opens() else "unavailable", "waiting": None}
     db.session.rollback()
 
     failed = [
@@ -42,3 +42,11 @@ def check() -> tuple[bool, dict]:
     if failed:
         answer["failed"] = failed
     return not failed, answer
+
+
+def _index_opens() -> bool:
+    try:  # the PostgreSQL backend's index lives in the database that just failed
+        return search.backend().is_usable()
+    except Exception:  # any failure to open it is the same answer: unavailable
+        log.exception("Health check: the search index does not open")
+        return False
