@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,7 @@ def snapshot_database(source: Path, target: Path, progress: Progress | None = No
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
-    info.size, info.mtime, info.mode = len(data), int(utcnow().timestamp()), 0o600
+    info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
     archive.addfile(info, io.BytesIO(data))
 
 

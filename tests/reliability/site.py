@@ -191,6 +191,19 @@ class Server:
                         return pid
         return None
 
+    def database_writer(self) -> int | None:
+        """The worker inside an SQLite write transaction: it holds the WAL write lock (a POSIX
+        lock on byte 120 of the -shm file, listed in /proc/locks)."""
+        shm = Path(f"{self.instance.database_file}-shm")
+        with contextlib.suppress(OSError):
+            inode, workers = shm.stat().st_ino, set(self.worker_pids())
+            for line in Path("/proc/locks").read_text().splitlines():
+                fields = line.split()
+                held = fields[3:4] == ["WRITE"] and fields[5].endswith(f":{inode}")
+                if held and fields[6] == "120" and int(fields[4]) in workers:
+                    return int(fields[4])
+        return None
+
     def kill_worker(self, pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
