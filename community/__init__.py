@@ -21,7 +21,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from community.api.http import ApiAwareSessionInterface, api_locale, is_api_request
-from community.config import build_config
+from community.config import build_config, instance_path
 from community.core.database import init_database
 from community.core.errors import DomainError, error_code
 from community.core.formatting import register_filters
@@ -40,8 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    if config and config.get("INSTANCE_PATH"):
-        app.instance_path = config["INSTANCE_PATH"]
+    app.instance_path = instance_path(config or {}, app.instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path))
     app.config.update(config or {})

@@ -1,6 +1,7 @@
 """One app per test session, migrated with Alembic from empty; every test starts clean."""
 
 import atexit
+import contextlib
 import contextvars
 import io
 import itertools
@@ -12,7 +13,7 @@ from datetime import date, timedelta
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, delete, make_url
+from sqlalchemy import create_engine, delete, event, make_url
 
 from community import create_app
 from community.accounts import service as accounts
@@ -276,6 +277,25 @@ def make_flag(
             decider or make_user(trust=2), flag, "Checked: the description is right."
         )
     return flag
+
+
+@contextlib.contextmanager
+def recorded_statements():
+    """The SQL statements sent meanwhile, in order."""
+    statements: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def first_index(statements: list[str], fragment: str) -> int:
+    return next(n for n, statement in enumerate(statements) if fragment in statement)
 
 
 def login(client, username: str, password: str = PASSWORD, remember: bool = False):

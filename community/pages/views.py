@@ -1,11 +1,10 @@
-from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import text
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from community.catalog import service as catalog
-from community.extensions import db
 from community.flags import service as flags
 from community.forum import service as forum
 from community.moderation import rules as community_rules
+from community.pages import health as health_check
 from community.reviews import service as reviews
 from community.reviews.fairpay import minimum_wages
 
@@ -58,5 +57,8 @@ def fair_pay():
 
 @bp.get("/health")
 def health():
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    healthy, answer = health_check.check()
+    response = jsonify(answer)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

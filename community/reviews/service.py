@@ -154,6 +154,9 @@ def submit_review(
     if existing is not None:
         return existing
     check_daily_quota(author, "review", reviews_written_today(author))
+    # Locked before the review row points to it: on PostgreSQL inserting that row takes a share
+    # lock on the target, and two reviews upgrading their share locks deadlock each other.
+    lock_row(db.session, target)
     review = Review(author_id=author.id, submission_key=submission_key)
     if isinstance(target, Requester):
         review.platform_id, review.requester_id = target.platform_id, target.id

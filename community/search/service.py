@@ -7,12 +7,13 @@ index and a crash between commit and indexing loses nothing.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, func, insert, select
 
-from community.core.database import utcnow
+from community.core.database import utcnow, write_transaction
 from community.extensions import db
 from community.search.backend import IndexUnavailable, SearchBackend, SearchRequest, SearchResults
 from community.search.documents import load_documents, make_key, sources
@@ -61,6 +62,24 @@ def pending() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox))
 
 
+@dataclass(frozen=True)
+class IndexHealth:
+    usable: bool  # the index opens and answers
+    waiting: int  # changes in the outbox, not yet applied
+    stuck: bool  # the oldest waiting change is older than SEARCH_OUTBOX_MAX_AGE_SECONDS
+
+
+def health() -> IndexHealth:
+    """Whether the index answers and follows the writes (for /health). Reads only."""
+    oldest = db.session.scalar(select(func.min(SearchOutbox.created_at)))
+    limit = timedelta(seconds=current_app.config["SEARCH_OUTBOX_MAX_AGE_SECONDS"])
+    return IndexHealth(
+        usable=backend().is_usable(),
+        waiting=pending(),
+        stuck=oldest is not None and utcnow() - oldest > limit,
+    )
+
+
 def _drain_once() -> bool:
     """Apply what is waiting while holding the index. False if another process holds it.
 
@@ -88,34 +107,39 @@ def _drain_once() -> bool:
             batch.upsert(list(documents.values()))
             batch.remove([key for key in chunk if key not in documents])
         db.session.rollback()  # end the reads before the index commits
-    for start in range(0, len(applied), DRAIN_BATCH):
-        chunk = applied[start : start + DRAIN_BATCH]
-        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
-    db.session.commit()
+    with write_transaction():  # a short write that takes the lock first, never a stale read
+        for start in range(0, len(applied), DRAIN_BATCH):
+            chunk = applied[start : start + DRAIN_BATCH]
+            db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
+        db.session.commit()
     return True
 
 
 def drain() -> bool:
     """Apply the outbox to the index. Returns False when another process is applying it.
 
-    The holder looks again after letting go of the index: a change committed while it held the
-    index (whose own drain found the index busy) is never left behind.
+    The holder looks again each time it lets go of the index, until it finds nothing waiting: a
+    change committed while it held the index (whose own drain found the index busy) is never
+    left behind, however many such holds follow one another. If another process takes the index
+    in between, that process looks again in turn.
     """
-    if not _drain_once():
-        return False
-    waiting = pending()
-    db.session.rollback()  # never leave a transaction (and the database's write lock) open
-    return waiting == 0 or _drain_once()
+    while _drain_once():
+        waiting = pending()
+        db.session.rollback()  # never leave a transaction (and the database's write lock) open
+        if waiting == 0:
+            return True
+    return False
 
 
 def drain_after_request(response):
-    """Apply the request's index changes once the answer has been sent."""
-    if g.get("search_outbox_touched"):
+    """Apply the request's index changes (or repair the index) once the answer has been sent."""
+    if g.get("search_outbox_touched") or g.get("search_index_broken"):
         app = current_app._get_current_object()
+        work = _repair if g.get("search_index_broken") else drain
 
         def drain_later():
             with app.app_context():
-                drain()
+                work()
 
         response.call_on_close(drain_later)
     return response
@@ -137,12 +161,20 @@ def enqueue_everything() -> int:
 
 
 def repair_index() -> None:
-    """Start again from an empty index and queue everything: a missing or broken index repairs
-    itself (in the background of the request that found it) instead of showing an error page."""
+    """A missing or broken index repairs itself instead of showing an error page: after the
+    answer of the request that found it (which only reads), or at once outside requests."""
+    if has_request_context():
+        g.search_index_broken = True
+    else:
+        _repair()
+
+
+def _repair() -> None:
+    """Start again from an empty index, queue everything, and apply it."""
     backend().reset()
-    enqueue_everything()
-    if has_app_context():
-        g.search_outbox_touched = True
+    with write_transaction():  # reads every id, then writes: the lock first
+        enqueue_everything()
+    drain()
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:

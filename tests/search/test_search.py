@@ -241,3 +241,43 @@ def test_a_search_out_of_time_still_answers_and_says_so(search_backend, client):
     assert response.status_code == 200
     assert "took too long" in response.get_data(as_text=True)
     assert "Slow search" in client.get("/search?q=tortoise").get_data(as_text=True)
+
+
+def test_changes_committed_during_each_hold_are_applied_before_the_holder_stops(
+    search_backend, monkeypatch
+):
+    """Another process commits a change while this one holds the index, twice in a row: its own
+    drain finds the index busy, so the holder must look again after each hold, not once."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import insert
+
+    from community.core.database import utcnow
+    from community.search.models import SearchOutbox
+
+    thread = make_thread(title="Handover of the index", body="First post.")
+    search.drain()
+    backend = search.backend()
+    real_batch, holds = backend.batch, []
+
+    key = f"thread:{thread.id}"
+
+    def another_process_writes():
+        with real_batch() as busy:
+            assert busy is None  # its drain finds the index held, and counts on the holder
+        with db.engine.begin() as connection:
+            connection.execute(insert(SearchOutbox).values(doc_key=key, created_at=utcnow()))
+
+    @contextmanager
+    def batch():
+        with real_batch() as held:
+            yield held
+            holds.append(held)
+            if len(holds) <= 2:  # after the holder read the outbox, before the index commits
+                another_process_writes()
+
+    monkeypatch.setattr(backend, "batch", batch)
+    search.enqueue("thread", thread.id)
+    db.session.commit()
+    assert search.drain()
+    assert len(holds) == 3 and search.pending() == 0
