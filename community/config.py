@@ -17,6 +17,10 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
     if os.environ.get("SECRET_KEY"):
@@ -80,6 +84,8 @@ def build_config(instance_path: str) -> dict:
         },
         # Short bursts, per account, by trust level (Flask-Limiter syntax).
         "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),
+        # Pseudonyms whose writes skip both (an account that imports data, the bench's members).
+        "WRITE_LIMITS_EXEMPT_MEMBERS": _env_list("WRITE_LIMITS_EXEMPT_MEMBERS"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
         "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "5/hour"),
         # Marks a page sends as it is read (threads read, notifications opened), per account.

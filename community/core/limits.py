@@ -15,6 +15,14 @@ def _level_index(user) -> int:
     return 2 if user.is_moderator else min(user.trust_level, 2)
 
 
+def is_exempt(user) -> bool:
+    """A member the operator exempts from write limits (WRITE_LIMITS_EXEMPT_MEMBERS)."""
+    exempt = current_app.config["WRITE_LIMITS_EXEMPT_MEMBERS"]
+    if not exempt or user is None or not user.is_authenticated:
+        return False
+    return user.username_key in {name.casefold() for name in exempt}
+
+
 def daily_quota(user, action: str) -> int:
     return current_app.config["DAILY_QUOTAS"][action][_level_index(user)]
 
@@ -43,6 +51,8 @@ def check_daily_quota(user, action: str, used_today: int) -> None:
     """Raise RateLimited when `user` did `action` as often as their trust level allows today.
     A suspended member is refused first (every write with a quota checks it here)."""
     check_not_suspended(user)
+    if is_exempt(user):
+        return
     quota = daily_quota(user, action)
     if used_today >= quota:
         if quota == 0:
@@ -79,6 +89,16 @@ def read_mark_limit() -> str:
 
 
 # Decorates every view that writes: a burst limit per member, by trust level.
-limit_writes = limiter.limit(write_burst_limit, key_func=member_key, methods=["POST"])
+limit_writes = limiter.limit(
+    write_burst_limit,
+    key_func=member_key,
+    methods=["POST"],
+    exempt_when=lambda: is_exempt(current_user),
+)
 # Decorates the writes a page sends by itself as it is read ("read up to here"): many a minute.
-limit_read_marks = limiter.limit(read_mark_limit, key_func=member_key, methods=["POST"])
+limit_read_marks = limiter.limit(
+    read_mark_limit,
+    key_func=member_key,
+    methods=["POST"],
+    exempt_when=lambda: is_exempt(current_user),
+)

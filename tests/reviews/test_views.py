@@ -121,6 +121,21 @@ def test_a_new_member_meets_the_daily_limit_with_a_clear_message(client, app):
     assert review_count() == quota
 
 
+def test_a_member_the_operator_exempts_has_no_daily_limit(client, app, monkeypatch):
+    requester = make_requester()
+    importer = make_user(trust=0)
+    monkeypatch.setitem(app.config, "WRITE_LIMITS_EXEMPT_MEMBERS", (importer.username,))
+    quota = app.config["DAILY_QUOTAS"]["review"][0]
+    for _ in range(quota):
+        make_review(importer, requester)
+    login(client, importer.username)
+    response = client.post(
+        f"/requesters/{requester.id}/reviews/new", data={**FORM, "submission_key": "over"}
+    )
+    assert response.status_code == 302
+    assert review_count() == quota + 1
+
+
 def test_the_author_edits_and_the_history_keeps_the_earlier_version(client):
     author = make_user()
     review = make_review(author, body="The first version of my review, with enough characters.")
