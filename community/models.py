@@ -28,7 +28,7 @@ from community.moderation.models import (
 )
 from community.notifications.models import Notification
 from community.proofs.models import Proof, ProofMark
-from community.reviews.models import Review, ReviewRevision
+from community.reviews.models import Review, ReviewRevision, ReviewTally
 from community.search.models import SearchOutbox
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Review",
     "ReviewReply",
     "ReviewRevision",
+    "ReviewTally",
     "RulesVersion",
     "SearchOutbox",
     "Subscription",

@@ -7,7 +7,15 @@ from sqlalchemy import event, text
 
 from community.catalog import service as catalog
 from community.extensions import db
-from tests.conftest import login, make_flag, make_proof, make_review, make_thread, make_user
+from tests.conftest import (
+    login,
+    make_flag,
+    make_proof,
+    make_requester,
+    make_review,
+    make_thread,
+    make_user,
+)
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -188,3 +196,55 @@ def test_the_checker_does_see_a_full_scan(app):
     assert full_scans([("SELECT * FROM reviews WHERE body = ?", ("x",))])
     with db.engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def test_writes_never_scan_a_table(client, captured_selects):
+    """Reviews of a requester and replies in a thread read only the rows they change, through
+    indexes (the stored figures change by the reviews a write touches)."""
+    from community.forum import service as forum
+
+    requester = make_requester()
+    author = make_user(username="writer", trust=2)
+    for _ in range(3):
+        make_review(make_user(), requester)
+    review = make_review(author, requester)
+    platform_review = make_review(author, requester.platform)
+    thread = make_thread(title="Writes")
+    forum.reply(make_user(), thread, "A first reply to follow.")
+    login(client, "writer")
+    form = {
+        "score_pay": "4",
+        "score_fairness": "3",
+        "score_communication": "5",
+        "currency": "USD",
+        "reward": "0.50",
+        "minutes": "5",
+        "body": "Paid within two days, clear instructions, no unfair rejection.",
+    }
+    captured_selects.clear()
+    posts = [
+        (f"/requesters/{requester.id}/reviews/new", {**form, "submission_key": "plan-1"}),
+        (f"/platforms/{requester.platform.slug}/reviews/new", {**form, "submission_key": "p-2"}),
+        (f"/reviews/{review.id}/edit", {**form, "score_pay": "1"}),
+        (f"/reviews/{platform_review.id}/withdraw", {}),
+        (f"/threads/{thread.id}/reply", {"body": "Same here, rejected without a word."}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data=data).status_code == 302, url
+    assert captured_selects
+    problems = full_scans(captured_selects) + by_target_not_member(captured_selects)
+    assert not problems, "\n\n".join(problems)
+
+
+def by_target_not_member(statements) -> list[str]:
+    """A query for one member's reviews of a target must start from the member: the target's
+    own indexes would walk all of a big requester's reviews (SQLite has no statistics to tell)."""
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            if "reviews.author_id = " not in statement or "reviews.platform_id = " not in statement:
+                continue
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if not any("ix_reviews_author" in row[-1] for row in plan):
+                problems.append(f"{plan}  <-  {statement}")
+    return problems

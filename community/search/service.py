@@ -103,9 +103,9 @@ def drain() -> bool:
     """
     if not _drain_once():
         return False
-    waiting = pending()
+    waiting = db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
     db.session.rollback()  # never leave a transaction (and the database's write lock) open
-    return waiting == 0 or _drain_once()
+    return not waiting or _drain_once()
 
 
 def drain_after_request(response):

@@ -68,7 +68,6 @@ MEMBER_ZIPF = 0.8
 HISTORY_DAYS = 3 * 365
 PROOF_PICTURES = 400  # distinct receipts drawn and cleaned; every proof gets its own files
 INSERT_CHUNK = 20_000
-REFRESH_COMMIT_EVERY = 2_000
 
 
 @dataclass
@@ -749,24 +748,12 @@ def _contributions(member_ids, *counters: Counter) -> None:
 
 
 def _refresh_figures(run: Run) -> None:
-    """aggregates.refresh for every platform and reviewed requester (as refresh-stats does)."""
-    ids = list(
-        db.session.scalars(
-            select(Review.requester_id).where(Review.requester_id.is_not(None)).distinct()
-        )
+    """Every platform's and requester's figures, as refresh-stats recounts them."""
+    total = db.session.scalar(select(func.count()).select_from(Platform)) + db.session.scalar(
+        select(func.count()).select_from(Requester)
     )
-    platforms = list(db.session.scalars(select(Platform)))
-    with click.progressbar(length=len(ids) + len(platforms), label="Stored figures") as bar:
-        for platform in platforms:
-            aggregates.refresh(platform, run.now)
-            bar.update(1)
-        for start in range(0, len(ids), REFRESH_COMMIT_EVERY):
-            chunk = ids[start : start + REFRESH_COMMIT_EVERY]
-            for requester in db.session.scalars(select(Requester).where(Requester.id.in_(chunk))):
-                aggregates.refresh(requester, run.now)
-            db.session.commit()
-            bar.update(len(chunk))
-    db.session.commit()
+    with click.progressbar(length=total, label="Stored figures") as bar:
+        aggregates.refresh_all(run.now, progress=bar.update)
 
 
 def _reset_sequences() -> None:

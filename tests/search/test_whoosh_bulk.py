@@ -98,7 +98,8 @@ def contents(ix) -> dict:
         parser = QueryParser("body", ix.schema)
         scores = {
             query: [
-                (hit["key"], round(hit.score, 9)) for hit in searcher.search(parser.parse(query))
+                (hit["key"], round(hit.score, 9))
+                for hit in searcher.search(parser.parse(query), limit=None)
             ]
             for query in ("paid", "w7 w8", '"time estimate"', "rémunération", "zu")
         }

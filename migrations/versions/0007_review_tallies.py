@@ -1,0 +1,58 @@
+"""review tallies: what each target's figures are computed from, so a write changes them by the
+reviews it touches; counted reviews of a target indexed by date, a member's reviews of a target by member
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-03 15:10:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0007'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('review_tallies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('requester_id', sa.Integer(), nullable=True),
+    sa.Column('platform_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('recent_since', sa.DateTime(), nullable=False),
+    sa.Column('everything', sa.JSON(), nullable=False),
+    sa.Column('recent', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['platform_id'], ['platforms.id'], name=op.f('fk_review_tallies_platform_id_platforms'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requester_id'], ['requesters.id'], name=op.f('fk_review_tallies_requester_id_requesters'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_tallies'))
+    )
+    with op.batch_alter_table('review_tallies', schema=None) as batch_op:
+        batch_op.create_index('uq_review_tallies_platform', ['platform_id'], unique=True, sqlite_where=sa.text('platform_id IS NOT NULL'), postgresql_where=sa.text('platform_id IS NOT NULL'))
+        batch_op.create_index('uq_review_tallies_requester', ['requester_id'], unique=True, sqlite_where=sa.text('requester_id IS NOT NULL'), postgresql_where=sa.text('requester_id IS NOT NULL'))
+
+    # A review that is not visible never counts: its flag says so from now on (the figures read
+    # the flag alone when they move their window of days).
+    op.execute("UPDATE reviews SET is_current = false WHERE visibility != 'visible' AND is_current")
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index('ix_reviews_requester_counted')
+        batch_op.create_index('ix_reviews_requester_counted', ['requester_id', 'is_current', 'created_at'], unique=False)
+        batch_op.create_index('ix_reviews_platform_counted', ['platform_id', 'requester_id', 'is_current', 'created_at'], unique=False)
+        batch_op.create_index('ix_reviews_author_target', ['author_id', 'platform_id', 'requester_id', 'visibility', 'created_at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index('ix_reviews_author_target')
+        batch_op.drop_index('ix_reviews_platform_counted')
+        batch_op.drop_index('ix_reviews_requester_counted')
+        batch_op.create_index('ix_reviews_requester_counted', ['requester_id', 'is_current', 'visibility'], unique=False)
+
+    with op.batch_alter_table('review_tallies', schema=None) as batch_op:
+        batch_op.drop_index('uq_review_tallies_requester', sqlite_where=sa.text('requester_id IS NOT NULL'), postgresql_where=sa.text('requester_id IS NOT NULL'))
+        batch_op.drop_index('uq_review_tallies_platform', sqlite_where=sa.text('platform_id IS NOT NULL'), postgresql_where=sa.text('platform_id IS NOT NULL'))
+
+    op.drop_table('review_tallies')
