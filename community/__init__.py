@@ -25,6 +25,7 @@ from community.config import build_config
 from community.core.database import init_database
 from community.core.errors import DomainError, error_code
 from community.core.formatting import register_filters
+from community.core.pagecache import init_page_cache
 from community.core.security import SiteRequest, add_security_headers, strip_nul_from_path
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 from community.search.documents import register_source
@@ -88,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
         init_database(app, db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    init_page_cache(app)  # after CSRFProtect: its csrf_token() for templates is wrapped
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -8,6 +8,7 @@ from community.catalog.models import (
     RequesterAlias,
     RequesterRedirect,
 )
+from community.core.pagecache import ContentVersion
 from community.flags.models import Flag, FlagDecision, FlagSeenToo
 from community.forum.models import Category, Post, PostRevision, Subscription, Thread
 from community.moderation.models import (
@@ -36,6 +37,7 @@ __all__ = [
     "Ballot",
     "Candidate",
     "Category",
+    "ContentVersion",
     "Dispute",
     "DisputeStatement",
     "Election",

@@ -19,6 +19,7 @@ from community.accounts import service as accounts
 from community.accounts.models import Role
 from community.catalog.models import Platform, Requester, normalise_name
 from community.core.database import utcnow
+from community.core.pagecache import ensure_content_version
 from community.extensions import db, limiter
 from community.flags import service as flags
 from community.forum import service as forum
@@ -104,6 +105,7 @@ def app(tmp_path_factory):
 def clean_database(app):
     with app.app_context():
         forum.ensure_general_categories()  # reference rows the migration seeds
+        ensure_content_version()
         yield
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
@@ -112,6 +114,7 @@ def clean_database(app):
         db.session.remove()
         limiter.reset()
         search.backend().reset()
+        app.extensions.pop("page_cache", None)  # the version starts again with the database
 
 
 @pytest.fixture

@@ -42,6 +42,24 @@ def _bounded_by_limit(statement: str, plan: list) -> bool:
     return " WHERE " not in upper and "LIMIT" in upper and not sorted_in_memory
 
 
+# Tables that grow with the community: a page of them must be read in index order, never sorted
+# whole (a requester with fifty thousand reviews would sort them all for each page).
+GROWING = ("reviews", "posts", "threads", "flags", "proofs", "notifications", "moderation_actions")
+
+
+def sorted_whole(statements) -> list[str]:
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            upper = " ".join(statement.upper().split())
+            if " LIMIT " not in upper or not any(f"FROM {t.upper()}" in upper for t in GROWING):
+                continue
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if any("TEMP B-TREE FOR ORDER BY" in row[-1] for row in plan):
+                problems.append(f"{[row[-1] for row in plan]}  <-  {statement}")
+    return problems
+
+
 def full_scans(statements) -> list[str]:
     problems = []
     with db.engine.connect() as connection:
@@ -126,7 +144,7 @@ def test_pages_never_scan_a_table(client, captured_selects):
     for url in urls:
         assert client.get(url).status_code in (200, 302), url
     assert captured_selects
-    problems = full_scans(captured_selects)
+    problems = full_scans(captured_selects) + sorted_whole(captured_selects)
     assert not problems, "\n\n".join(problems)
 
 
@@ -248,3 +266,8 @@ def by_target_not_member(statements) -> list[str]:
             if not any("ix_reviews_author" in row[-1] for row in plan):
                 problems.append(f"{plan}  <-  {statement}")
     return problems
+
+
+def test_the_checker_does_see_a_page_sorted_whole(app):
+    statement = "SELECT id FROM reviews WHERE requester_id = ? ORDER BY score_pay LIMIT 10"
+    assert sorted_whole([(statement, (1,))])

@@ -2,6 +2,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import text
 
 from community.catalog import service as catalog
+from community.core.pagecache import cached_page
 from community.extensions import db
 from community.flags import service as flags
 from community.forum import service as forum
@@ -13,6 +14,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render_template(
         "pages/home.html",
@@ -34,6 +36,7 @@ def check():
 
 
 @bp.get("/rules")
+@cached_page
 def rules():
     return render_template(
         "pages/rules.html", rules=community_rules.current(), versions=community_rules.versions()
@@ -41,6 +44,7 @@ def rules():
 
 
 @bp.get("/rules/<int:version>")
+@cached_page
 def rules_version(version: int):
     return render_template(
         "pages/rules.html",
@@ -50,6 +54,7 @@ def rules_version(version: int):
 
 
 @bp.get("/fair-pay")
+@cached_page
 def fair_pay():
     return render_template(
         "pages/fair_pay.html", wages=sorted(minimum_wages().values(), key=lambda w: w.country)

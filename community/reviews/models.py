@@ -61,20 +61,12 @@ class Review(ContentMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint("author_id", "submission_key"),
-        Index("ix_reviews_requester_visible_created", "requester_id", "visibility", "created_at"),
-        Index(
-            "ix_reviews_platform_target_visible_created",
-            "platform_id",
-            "requester_id",
-            "visibility",
-            "created_at",
-        ),
-        # The counted reviews of a target (is_current: the author's latest visible one), by date:
-        # the figures read a window of days from them (community/reviews/aggregates.py).
-        Index("ix_reviews_requester_counted", "requester_id", "is_current", "created_at"),
-        Index(
-            "ix_reviews_platform_counted", "platform_id", "requester_id", "is_current", "created_at"
-        ),
+        # A target's reviews by date: its pages (newest or oldest first, hidden ones folded in,
+        # read in order and stopped at the page's end: no visibility between, or the page would
+        # sort all of a big requester's reviews) and its counted ones, which the figures read
+        # a window of days of (community/reviews/aggregates.py).
+        Index("ix_reviews_requester_created", "requester_id", "created_at"),
+        Index("ix_reviews_platform_target_created", "platform_id", "requester_id", "created_at"),
         Index("ix_reviews_author_created", "author_id", "created_at"),
         # One member's reviews of one target (which of them counts): found from the member,
         # never by walking a requester's fifty thousand reviews.

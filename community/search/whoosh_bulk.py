@@ -184,10 +184,10 @@ class SegmentBuilder:
                 writer.finish_term()
             writer.finish_field()
         writer.close()
+        # Left as separate files, not assembled into one: Whoosh reads a file of a compound
+        # segment wholly into memory when opening it (the stored fields of a big segment are
+        # hundreds of MB, in every server process); separate files are read where needed.
         self.segment.set_doc_count(self.docnum)
-        if self.segment.should_assemble():
-            self.segment.create_compound_file(self.storage)
-            self.segment.compound = True
         self.segments.append(self.segment)
 
     def finish(self) -> list:

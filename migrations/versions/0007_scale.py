@@ -1,5 +1,6 @@
 """review tallies: what each target's figures are computed from, so a write changes them by the
-reviews it touches; counted reviews of a target indexed by date, a member's reviews of a target by member
+reviews it touches; a target's reviews indexed by date (pages and counted ones), a member's reviews of a
+target by member; the content version that says when a kept page went stale
 
 Revision ID: 0007
 Revises: 0005
@@ -18,6 +19,13 @@ depends_on = None
 
 
 def upgrade():
+    versions = op.create_table('content_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_content_versions'))
+    )
+    op.bulk_insert(versions, [{'id': 1, 'version': 0}])
+
     op.create_table('review_tallies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('requester_id', sa.Integer(), nullable=True),
@@ -39,16 +47,20 @@ def upgrade():
     op.execute("UPDATE reviews SET is_current = false WHERE visibility != 'visible' AND is_current")
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index('ix_reviews_requester_counted')
-        batch_op.create_index('ix_reviews_requester_counted', ['requester_id', 'is_current', 'created_at'], unique=False)
-        batch_op.create_index('ix_reviews_platform_counted', ['platform_id', 'requester_id', 'is_current', 'created_at'], unique=False)
+        batch_op.drop_index('ix_reviews_requester_visible_created')
+        batch_op.drop_index('ix_reviews_platform_target_visible_created')
+        batch_op.create_index('ix_reviews_requester_created', ['requester_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_reviews_platform_target_created', ['platform_id', 'requester_id', 'created_at'], unique=False)
         batch_op.create_index('ix_reviews_author_target', ['author_id', 'platform_id', 'requester_id', 'visibility', 'created_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index('ix_reviews_author_target')
-        batch_op.drop_index('ix_reviews_platform_counted')
-        batch_op.drop_index('ix_reviews_requester_counted')
+        batch_op.drop_index('ix_reviews_platform_target_created')
+        batch_op.drop_index('ix_reviews_requester_created')
+        batch_op.create_index('ix_reviews_platform_target_visible_created', ['platform_id', 'requester_id', 'visibility', 'created_at'], unique=False)
+        batch_op.create_index('ix_reviews_requester_visible_created', ['requester_id', 'visibility', 'created_at'], unique=False)
         batch_op.create_index('ix_reviews_requester_counted', ['requester_id', 'is_current', 'visibility'], unique=False)
 
     with op.batch_alter_table('review_tallies', schema=None) as batch_op:
@@ -56,3 +68,4 @@ def downgrade():
         batch_op.drop_index('uq_review_tallies_platform', sqlite_where=sa.text('platform_id IS NOT NULL'), postgresql_where=sa.text('platform_id IS NOT NULL'))
 
     op.drop_table('review_tallies')
+    op.drop_table('content_versions')
