@@ -1,6 +1,6 @@
 """review tallies: what each target's figures are computed from, so a write changes them by the
 reviews it touches; a target's reviews indexed by date (pages and counted ones), a member's reviews of a
-target by member; the content version that says when a kept page went stale
+target by member; the content version that says when a kept page went stale; notices of a thread by follower
 
 Revision ID: 0007
 Revises: 0005
@@ -52,9 +52,16 @@ def upgrade():
         batch_op.create_index('ix_reviews_requester_created', ['requester_id', 'created_at'], unique=False)
         batch_op.create_index('ix_reviews_platform_target_created', ['platform_id', 'requester_id', 'created_at'], unique=False)
         batch_op.create_index('ix_reviews_author_target', ['author_id', 'platform_id', 'requester_id', 'visibility', 'created_at'], unique=False)
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_thread_id')
+        batch_op.create_index('ix_notifications_thread_user_unread', ['thread_id', 'user_id', 'read_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_thread_user_unread')
+        batch_op.create_index('ix_notifications_thread_id', ['thread_id'], unique=False)
+
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index('ix_reviews_author_target')
         batch_op.drop_index('ix_reviews_platform_target_created')
