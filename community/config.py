@@ -48,6 +48,10 @@ def build_config(instance_path: str) -> dict:
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
         "SEARCH_TIME_LIMIT_SECONDS": float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "1.0")),
+        # Index changes wait this long after a write, to go in one commit with the next ones.
+        "SEARCH_DRAIN_DELAY_SECONDS": float(os.environ.get("SEARCH_DRAIN_DELAY_SECONDS", "0.2")),
+        # A search that matches more documents ranks the most recent ones of this many.
+        "SEARCH_MAX_SCORED": _env_int("SEARCH_MAX_SCORED", 2000),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),

@@ -45,6 +45,7 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_KIB": 64,
+    "SEARCH_DRAIN_DELAY_SECONDS": 0,  # each test reads the index right after its writes
 }
 _names = itertools.count(1)
 

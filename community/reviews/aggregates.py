@@ -25,7 +25,7 @@ from community.reviews import pay
 from community.reviews.models import Outcome, Review, ReviewTally
 
 SCORES = ("pay", "fairness", "communication")
-TALLY_VERSION = 1
+TALLY_VERSION = 2
 REFRESH_CHUNK = 500  # requesters recounted in one transaction
 
 
@@ -107,22 +107,22 @@ class Tally:
             _count(self.usd_hourly, row.hourly_usd_cents, sign)
 
     def to_json(self) -> dict:
-        """JSON-ready: histograms as sorted [value, count] pairs."""
+        """JSON-ready: histograms as flat sorted [value, count, ...] lists."""
         return {
             "reviewers": self.reviewers,
             "score_sums": self.score_sums,
             "dists": self.dists,
-            "hourly": {currency: _pairs(values) for currency, values in self.hourly.items()},
+            "hourly": {currency: _flat(values) for currency, values in self.hourly.items()},
             "received": {currency: amount for currency, amount in self.received.items() if amount},
             "minutes": {currency: amount for currency, amount in self.minutes.items() if amount},
             "with_outcome": self.with_outcome,
             "rejected": self.rejected,
             "never_paid": self.never_paid,
-            "days_to_paid": _pairs(self.days_to_paid),
+            "days_to_paid": _flat(self.days_to_paid),
             "below": self.below,
             "honest": self.honest,
             "again": self.again,
-            "usd_hourly": _pairs(self.usd_hourly),
+            "usd_hourly": _flat(self.usd_hourly),
         }
 
     @classmethod
@@ -151,12 +151,17 @@ def _count(counter: Counter, value: int, sign: int) -> None:
         del counter[value]
 
 
-def _pairs(counter: Counter) -> list[list[int]]:
-    return sorted([value, amount] for value, amount in counter.items() if amount)
+def _pairs(counter: Counter) -> list[tuple[int, int]]:
+    return sorted(counter.items())  # _count leaves no zero behind
 
 
-def _counter(pairs) -> Counter:
-    return Counter({value: amount for value, amount in pairs})
+def _flat(counter: Counter) -> list[int]:
+    """A histogram for JSON: [value, count, value, count, ...] (one list decodes fast)."""
+    return [number for pair in _pairs(counter) for number in pair]
+
+
+def _counter(flat: list[int]) -> Counter:
+    return Counter(dict(zip(flat[::2], flat[1::2], strict=True)))
 
 
 def tally_of(rows) -> Tally:
@@ -169,8 +174,8 @@ def tally_of(rows) -> Tally:
 # Figures from a tally
 
 
-def _nth(histogram: list[list[int]], index: int) -> int:
-    """The value at `index` of the sorted values a histogram [[value, count], ...] stands for."""
+def _nth(histogram: list[tuple[int, int]], index: int) -> int:
+    """The value at `index` of the sorted values a histogram [(value, count), ...] stands for."""
     seen = 0
     for value, amount in histogram:
         seen += amount
@@ -179,14 +184,14 @@ def _nth(histogram: list[list[int]], index: int) -> int:
     raise IndexError(index)
 
 
-def _median(histogram: list[list[int]], count: int):
+def _median(histogram: list[tuple[int, int]], count: int):
     """statistics.median of the values."""
     if count % 2:
         return _nth(histogram, count // 2)
     return (_nth(histogram, count // 2 - 1) + _nth(histogram, count // 2)) / 2
 
 
-def _quartiles(histogram: list[list[int]], count: int) -> tuple[int, int, int]:
+def _quartiles(histogram: list[tuple[int, int]], count: int) -> tuple[int, int, int]:
     """statistics.quantiles(n=4, method="inclusive"), rounded; one value is its own quartiles."""
     if count == 1:
         value = histogram[0][0]

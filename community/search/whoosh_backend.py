@@ -54,6 +54,7 @@ ANALYZER = (
     | CharsetFilter(accent_map)
     | StopFilter(stoplist=STOP_WORDS, minsize=1)
 )
+MIN_SEGMENT_SCORED = 500
 
 
 EPOCH = date(1970, 1, 1)
@@ -100,20 +101,37 @@ class FilteredDeadlineCollector(FilterCollector):
     one in the other silently drops the filter or the time check.
     """
 
-    def __init__(self, child, allow, seconds: float):
+    def __init__(self, child, allow, seconds: float, max_scored: int | None = None):
         super().__init__(child, allow=allow)
         self.seconds = seconds
         self.deadline = None
         self.matched = 0  # counted here: Results.__len__ would run the whole query again
+        self.max_scored = max_scored
+        self.budget = None
+        self.capped = False
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.deadline = time.monotonic() + self.seconds
         self.matched = 0
+        self.capped = False
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        # Each segment scores at most its share of `max_scored` documents (a small segment, the
+        # latest writes, all of its own); a rebuilt segment holds the most recent items first.
+        if self.max_scored:
+            share = self.max_scored * subsearcher.doc_count_all()
+            self.budget = max(
+                MIN_SEGMENT_SCORED, share // max(1, self.top_searcher.doc_count_all())
+            )
 
     def collect_matches(self):
-        child, allow, deadline = self.child, self._allow, self.deadline
+        child, allow, deadline, budget = self.child, self._allow, self.deadline, self.budget
         for count, sub_docnum in enumerate(child.matches()):
+            if budget is not None and count >= budget:
+                self.capped = True
+                return
             if count % 64 == 0 and time.monotonic() > deadline:
                 raise TimeLimit
             if allow is None or self.offset + sub_docnum in allow:
@@ -150,9 +168,12 @@ def index_fields(document: SearchDocument) -> dict:
 
 
 class WhooshBackend:
-    def __init__(self, directory: str, time_limit_seconds: float = 1.0):
+    def __init__(
+        self, directory: str, time_limit_seconds: float = 1.0, max_scored: int | None = None
+    ):
         self.directory = Path(directory)
         self.time_limit_seconds = time_limit_seconds
+        self.max_scored = max_scored
         self._index = None
         self._searcher = None
         self._lock = threading.Lock()
@@ -279,7 +300,10 @@ class WhooshBackend:
         wanted = request.page * request.per_page
         sort = {"sortedby": "created", "reverse": True} if request.sort == "newest" else {}
         collector = FilteredDeadlineCollector(
-            searcher.collector(limit=wanted, **sort), self._filter(request), self.time_limit_seconds
+            searcher.collector(limit=wanted, **sort),
+            self._filter(request),
+            self.time_limit_seconds,
+            self.max_scored,
         )
         timed_out = False
         try:
@@ -312,7 +336,9 @@ class WhooshBackend:
             )
         total = collector.matched
         suggestion = self._suggest(searcher, request) if total == 0 else None
-        return SearchResults(hits, total, request.page, request.per_page, timed_out, suggestion)
+        return SearchResults(
+            hits, total, request.page, request.per_page, timed_out, suggestion, collector.capped
+        )
 
     @staticmethod
     def _suggest(searcher, request: SearchRequest) -> str | None:

@@ -181,3 +181,29 @@ def test_an_index_of_an_older_schema_is_rebuilt_not_an_error_page(app, client):
     assert search.backend().is_usable() is False
     assert "being rebuilt" in client.get("/search?q=pangolin").get_data(as_text=True)
     assert "Older schema" in client.get("/search?q=pangolin").get_data(as_text=True)
+
+
+def test_a_search_matching_too_many_documents_ranks_the_most_recent_and_says_so(app, client):
+    from community.search import service as search
+    from tests.conftest import make_thread
+
+    threads = [make_thread(title=f"Payout story {n}", body="payout payout") for n in range(30)]
+    search.backend().reset()
+    search.rebuild()
+    backend = search.backend()
+    monkeypatched = backend.max_scored
+    backend.max_scored = 5
+    try:
+        import community.search.whoosh_backend as whoosh_backend
+
+        floor = whoosh_backend.MIN_SEGMENT_SCORED
+        whoosh_backend.MIN_SEGMENT_SCORED = 5
+        results, _notices, _complete = search.search("payout", None, None, None, "newest", 1, 3)
+        page = client.get("/search?q=payout").get_data(as_text=True)
+    finally:
+        backend.max_scored = monkeypatched
+        whoosh_backend.MIN_SEGMENT_SCORED = floor
+    assert results.capped
+    # The rebuilt index starts with the latest items: those are the ones ranked.
+    assert [hit.key for hit in results.hits] == [f"thread:{t.id}" for t in threads[::-1][:3]]
+    assert "most recent ones are shown" in page
