@@ -29,7 +29,7 @@ from community.moderation.models import (
 )
 from community.notifications.models import Notification
 from community.proofs.models import Proof, ProofMark
-from community.reviews.models import Review, ReviewRevision, ReviewTally
+from community.reviews.models import PaymentReport, Review, ReviewRevision, ReviewTally
 from community.search.models import SearchOutbox
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "ModerationAction",
     "ModeratorTerm",
     "Notification",
+    "PaymentReport",
     "Platform",
     "PlatformRedirect",
     "Post",

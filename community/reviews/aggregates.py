@@ -21,7 +21,7 @@ from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
 from community.core.database import lock_row, utcnow, write_transaction
 from community.extensions import db
-from community.reviews import pay
+from community.reviews import pay, reports
 from community.reviews.models import Outcome, Review, ReviewTally
 
 SCORES = ("pay", "fairness", "communication")
@@ -397,7 +397,8 @@ def refresh_all(
     progress: Callable[[int], None] | None = None,
     chunk: int = REFRESH_CHUNK,
 ) -> int:
-    """Recount the figures of every platform and requester, as `refresh` does for one, by
+    """Recount the figures of every platform and requester, as `refresh` does for one (and what
+    members say about being paid on each platform), by
     chunks of requesters, each in one short transaction that takes the write lock (the site
     keeps writing meanwhile). Returns how many targets were recounted."""
     now = now or utcnow()
@@ -408,6 +409,7 @@ def refresh_all(
         for platform in db.session.scalars(select(Platform).order_by(Platform.id)):
             lock_row(db.session, platform)
             refresh(platform, now)
+            reports.recount_payment_reports(platform.id)
             db.session.commit()
             done += 1
             if progress:

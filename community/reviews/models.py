@@ -135,6 +135,26 @@ class ReviewTally(db.Model):
     )
 
 
+class PaymentReport(db.Model):
+    """What one member said about being paid on a platform (and its requesters), from their
+    visible reviews: the "Is it legit?" card counts members from these rows, not from reviews.
+    Kept in step by every review change (community/reviews/service.py)."""
+
+    __tablename__ = "payment_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    last_told_at: Mapped[datetime | None]  # latest review saying paid, or never paid
+    last_never_paid_at: Mapped[datetime | None]  # latest review saying never paid
+
+    __table_args__ = (
+        UniqueConstraint("platform_id", "author_id"),
+        Index("ix_payment_reports_platform_told", "platform_id", "last_told_at"),
+        Index("ix_payment_reports_platform_never_paid", "platform_id", "last_never_paid_at"),
+    )
+
+
 class ReviewRevision(db.Model):
     """The review as it was before an edit."""
 

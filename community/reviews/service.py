@@ -17,7 +17,7 @@ from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.core.pagination import Page, paginate
 from community.extensions import db
-from community.reviews import aggregates, fairpay, pay, permissions
+from community.reviews import aggregates, fairpay, pay, permissions, reports
 from community.reviews.models import Outcome, Review, ReviewRevision
 from community.search import service as search
 
@@ -153,6 +153,7 @@ def refresh_target(review: Review, counted_as: aggregates.CountedReview | None =
         review.is_current = review.visibility == Visibility.VISIBLE
     _refresh_current(review.author_id, review.platform_id, review.requester_id)
     aggregates.apply(target, removed=before, added=_counted_of(review))
+    reports.refresh_payment_report(review.platform_id, review.author_id)
 
 
 def recount_target(target: Platform | Requester) -> None:
@@ -169,6 +170,8 @@ def recount_target(target: Platform | Requester) -> None:
     for author_id in list(db.session.scalars(query)):
         _refresh_current(author_id, platform_id, requester_id)
     aggregates.refresh(target)
+    if isinstance(target, Platform):
+        reports.recount_payment_reports(target.id)
 
 
 def submit_review(

@@ -172,3 +172,39 @@ def test_refreshing_everything_gives_each_targets_own_recount(app):
     assert aggregates.refresh_all(now, chunk=2) >= len(targets) + 1
     for target in [*targets, empty]:
         assert stored(target) == each[target.id, type(target).__name__]
+
+
+def test_what_members_say_about_pay_stays_equal_to_a_recount(app):
+    from community.reviews import reports
+    from community.reviews.models import PaymentReport
+
+    rng = random.Random(2)
+    platform = make_platform()
+    targets = [platform, make_requester(platform), make_requester(platform, external_id="AOTHER1")]
+    members = [make_user() for _ in range(4)]
+    moderator = make_user(trust=2, role=Role.MODERATOR)
+
+    def rows():
+        db.session.expire_all()
+        return sorted(
+            (r.author_id, r.last_told_at, r.last_never_paid_at)
+            for r in db.session.scalars(select(PaymentReport))
+        )
+
+    for _ in range(30):
+        live = list(db.session.scalars(select(Review).where(Review.visibility == "visible")))
+        roll = rng.random()
+        if roll < 0.5 or not live:
+            make_review(rng.choice(members), rng.choice(targets), **random_data(rng).__dict__)
+        elif roll < 0.7:
+            review = rng.choice(live)
+            reviews.edit_review(review.author, review, random_data(rng))
+        elif roll < 0.85:
+            review = rng.choice(live)
+            reviews.withdraw_review(review.author, review)
+        else:
+            moderation.hide(moderator, "review", rng.choice(live).id, "spam", REASON)
+        kept = rows()
+        reports.recount_payment_reports(platform.id)
+        assert rows() == kept
+        db.session.rollback()
