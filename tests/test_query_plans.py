@@ -162,7 +162,11 @@ def test_pages_never_scan_a_table(client, captured_selects):
     for url in urls:
         assert client.get(url).status_code in (200, 302), url
     assert captured_selects
-    problems = full_scans(captured_selects) + sorted_whole(captured_selects)
+    problems = (
+        full_scans(captured_selects)
+        + sorted_whole(captured_selects)
+        + by_visibility_alone(captured_selects)
+    )
     assert not problems, "\n\n".join(problems)
 
 
@@ -268,7 +272,41 @@ def test_writes_never_scan_a_table(client, captured_statements):
     for url, data in posts:
         assert client.post(url, data=data).status_code == 302, url
     assert any(s.startswith("INSERT INTO notifications") for s, _ in captured_statements)
-    problems = full_scans(captured_statements) + by_target_not_member(captured_statements)
+    problems = (
+        full_scans(captured_statements)
+        + by_target_not_member(captured_statements)
+        + by_visibility_alone(captured_statements)
+    )
+    assert not problems, "\n\n".join(problems)
+
+
+TARGETED = re.compile(r"\b(requester_id|platform_id|author_id|thread_id) (=|IN) ")
+BY_VISIBILITY = re.compile(r"USING (?:COVERING )?INDEX \w+ \(visibility=\?\)")
+
+
+def by_visibility_alone(statements) -> list[str]:
+    """A query about one requester (or platform, member, thread) must not walk every visible
+    row: SQLite, without statistics, may prefer a visibility index to an IN over ids."""
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            if not TARGETED.search(statement):
+                continue
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if any(BY_VISIBILITY.search(row[-1]) for row in plan):
+                problems.append(f"{[row[-1] for row in plan]}  <-  {statement}")
+    return problems
+
+
+def test_recounting_every_figure_reads_each_target_through_its_index(app, captured_selects):
+    from community.reviews import aggregates
+
+    requesters = [make_requester(external_id=f"ARECOUNT{n:04d}") for n in range(3)]
+    for requester in requesters:
+        make_review(make_user(), requester, outcome="never_paid")
+    captured_selects.clear()
+    aggregates.refresh_all(chunk=2)
+    problems = by_visibility_alone(captured_selects)  # a batch job: it reads every platform
     assert not problems, "\n\n".join(problems)
 
 

@@ -68,8 +68,9 @@ class Review(ContentMixin, db.Model):
         Index("ix_reviews_requester_created", "requester_id", "created_at"),
         Index("ix_reviews_platform_target_created", "platform_id", "requester_id", "created_at"),
         Index("ix_reviews_author_created", "author_id", "created_at"),
-        # One member's reviews of one target (which of them counts): found from the member,
-        # never by walking a requester's fifty thousand reviews.
+        # One member's reviews of one target (which of them counts) or platform (what they
+        # say about pay): found from the member, never by walking a requester's fifty thousand
+        # reviews.
         Index(
             "ix_reviews_author_target",
             "author_id",

@@ -10,6 +10,8 @@ from community.core.content import Visibility
 from community.extensions import db
 from community.reviews.models import Outcome, PaymentReport, Review
 
+TOLD = frozenset({Outcome.APPROVED, Outcome.NEVER_PAID})  # what says whether one was paid
+
 
 def refresh_payment_report(platform_id: int, author_id: int | None) -> None:
     """What the member says about being paid on the platform, from their visible reviews of it
@@ -17,15 +19,20 @@ def refresh_payment_report(platform_id: int, author_id: int | None) -> None:
     if author_id is None:
         return
     db.session.flush()
-    told = (Review.outcome.in_((Outcome.APPROVED, Outcome.NEVER_PAID)), Review.created_at)
-    never_paid = (Review.outcome == Outcome.NEVER_PAID, Review.created_at)
-    last_told, last_never_paid = db.session.execute(
-        select(func.max(case(told)), func.max(case(never_paid))).where(
-            Review.author_id == author_id,
-            Review.platform_id == platform_id,
-            Review.visibility == Visibility.VISIBLE,
+    # The member's reviews of the platform, through the member's index: visibility and the
+    # latest dates are worked out here, and requester_id is read too, because SQLite (without
+    # statistics) would otherwise prefer ix_reviews_platform_outcome, which holds the rest, and
+    # read all of the platform's reviews.
+    rows = db.session.execute(
+        select(Review.outcome, Review.created_at, Review.visibility, Review.requester_id).where(
+            Review.author_id == author_id, Review.platform_id == platform_id
         )
-    ).one()
+    ).all()
+    shown = [(outcome, created) for outcome, created, seen, _ in rows if seen == Visibility.VISIBLE]
+    last_told = max((created for outcome, created in shown if outcome in TOLD), default=None)
+    last_never_paid = max(
+        (created for outcome, created in shown if outcome == Outcome.NEVER_PAID), default=None
+    )
     report = db.session.scalar(
         select(PaymentReport).where(
             PaymentReport.platform_id == platform_id, PaymentReport.author_id == author_id
