@@ -6,6 +6,7 @@ that gets the index lock applies everything waiting, so several processes never 
 index and a crash between commit and indexing loses nothing.
 """
 
+import atexit
 import logging
 import os
 import threading
@@ -132,7 +133,17 @@ class Drainer:
                 self.pid = os.getpid()  # a forked process starts its own thread
                 self.thread = threading.Thread(target=self._run, name="search-drain", daemon=True)
                 self.thread.start()
+                atexit.register(self._last_drain)
         self.wake.set()
+
+    def _last_drain(self) -> None:
+        """A process that stops applies what its last writes left (else the next write does)."""
+        if self.pid == os.getpid() and self.wake.is_set():
+            with self.app.app_context():
+                try:
+                    drain()
+                finally:
+                    db.session.remove()
 
     def _run(self) -> None:
         while True:

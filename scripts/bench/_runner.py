@@ -417,7 +417,8 @@ class WriteChecks:
                 landed = after[kind] - self.before[kind]
                 lines.append(
                     f"{kind}: {landed} written by the bench members, {sent[kind]} answered "
-                    f"with a redirect (wrk leaves up to a request per connection unanswered)"
+                    "with a redirect (wrk stops with a request per connection in flight, which "
+                    "the site still writes)"
                 )
             requester = db.session.get(Requester, self.manifest["biggest_requester"]["id"])
             stored = _figures(requester)
