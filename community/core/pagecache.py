@@ -236,17 +236,15 @@ def csrf_token_for_page() -> str:
 def keep_page(response):
     """after_request: keep a page just made for a visitor who is not logged in."""
     found = g.pop("page_cache_key", None)
-    if found is None or g.get("page_cache_hit"):
-        return response
-    if response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed:
-        response.set_data(_with_token(response.get_data(as_text=True)))
+    if found is None or g.get("page_cache_hit") or response.is_streamed:
         return response
     key, version = found
     html = response.get_data(as_text=True)
     # A form of WTForms put a real token in the page: it is this visitor's, never kept.
-    if g.get(current_app.config["WTF_CSRF_FIELD_NAME"]) is None:
+    real_token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"]) is not None
+    if response.status_code == 200 and response.mimetype == "text/html" and not real_token:
         _cache().put(key, version, html, current_app.config["PAGE_CACHE_SECONDS"])
-    response.set_data(_with_token(html))
+    response.set_data(_with_token(html))  # error pages too: each visitor's own token
     return response
 
 

@@ -152,3 +152,10 @@ def test_without_the_version_row_nothing_is_kept(client, app):
         key[0].startswith("/?") for key in app.extensions["page_cache"].entries
     )
     assert db.session.scalar(select(pagecache.ContentVersion.version)) is None
+
+
+def test_an_error_page_of_a_kept_view_carries_the_visitors_own_token(client):
+    page = client.get("/threads/999999")
+    assert page.status_code == 404
+    assert pagecache._placeholder() not in page.get_data(as_text=True)
+    assert csrf_token_from(page.get_data(as_text=True))
