@@ -747,6 +747,7 @@ def _flags(run: Run, count: int, member_ids, platforms, requesters) -> Counter:
     _insert(Flag, rows)
     _insert(FlagDecision, decisions)
     _insert(FlagSeenToo, seen)
+    _analyze()
     flags.recount_all_warnings()
     return per_author
 
@@ -781,6 +782,15 @@ def _refresh_figures(run: Run) -> None:
     )
     with click.progressbar(length=total, label="Stored figures") as bar:
         aggregates.refresh_all(run.now, progress=bar.update)
+
+
+def _analyze() -> None:
+    """PostgreSQL plans from statistics, which a bulk load leaves at zero rows until autovacuum
+    comes by (a recount of warnings then took a plan for an empty table, for hours)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 def _reset_sequences() -> None:
@@ -928,6 +938,7 @@ def generate(options: Options) -> None:
             _refresh_figures(run)
         with stage(run, "search index"):
             indexed = _index(run)
+        _analyze()
         db.session.commit()
         _checkpoint()
         manifest = {
