@@ -35,7 +35,9 @@ def _make_backend(name: str) -> SearchBackend:
     time_limit = current_app.config["SEARCH_TIME_LIMIT_SECONDS"]
     if name == "whoosh":
         return WhooshBackend(
-            current_app.config["SEARCH_INDEX_DIR"], time_limit, current_app.config["SEARCH_MAX_SCORED"]
+            current_app.config["SEARCH_INDEX_DIR"],
+            time_limit,
+            current_app.config["SEARCH_MAX_SCORED"],
         )
     if name == "postgres":
         return PostgresBackend(db.engine, time_limit)

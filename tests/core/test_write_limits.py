@@ -11,8 +11,7 @@ def test_members_the_operator_exempts_write_without_limits(client, app, monkeypa
         login(client, member.username)
         review = make_review(member)
         statuses = [
-            client.post(f"/reviews/{review.id}/edit", data={}).status_code
-            for _ in range(burst + 1)
+            client.post(f"/reviews/{review.id}/edit", data={}).status_code for _ in range(burst + 1)
         ]
         assert (429 in statuses) is expected, member.username
         client.post("/logout")

@@ -8,7 +8,7 @@ from community.search import service as search
 from tests.conftest import login, make_thread, make_user
 
 
-def test_writes_reach_the_index_shortly_after_the_answer(app, client, monkeypatch):
+def test_writes_reach_the_index_shortly_after_the_answer(app, client, monkeypatch, search_backend):
     monkeypatch.setitem(app.config, "SEARCH_DRAIN_DELAY_SECONDS", 0.05)
     thread = make_thread(title="Drained later")
     search.drain()
