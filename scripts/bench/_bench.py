@@ -49,6 +49,7 @@ def site_environment(folder: Path, manifest: dict) -> dict[str, str]:
     """The environment that points the real site (wsgi:app) at a bench instance."""
     return {
         "DATABASE_URL": manifest["database_url"],
+        "SEARCH_BACKEND": manifest.get("search_backend", "whoosh"),
         "SEARCH_INDEX_DIR": str(folder / "search-index"),
         "UPLOAD_DIR": str(folder / "uploads"),
         "SECRET_KEY": (folder / "secret_key").read_text().strip(),

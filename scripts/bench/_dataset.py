@@ -893,7 +893,15 @@ def generate(options: Options) -> None:
     started = time.perf_counter()
     _prepare_folder(options)
     url = _prepare_database(options)
-    app = create_app({"INSTANCE_PATH": str(options.instance), "SQLALCHEMY_DATABASE_URI": url})
+    # On PostgreSQL the site runs as it would at scale: with the PostgreSQL search backend.
+    backend = "postgres" if options.database_url else "whoosh"
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(options.instance),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SEARCH_BACKEND": backend,
+        }
+    )
     scale = options.scale
     counts = {name: scaled(count, scale) for name, count in COUNTS.items()}
     counts["big_thread_posts"] = scaled(COUNTS["big_thread_posts"], scale, minimum=60)
@@ -943,6 +951,7 @@ def generate(options: Options) -> None:
         _checkpoint()
         manifest = {
             "database_url": url,
+            "search_backend": backend,
             "scale": scale,
             "seed": options.seed,
             "generated_at": run.now.isoformat(timespec="seconds"),
