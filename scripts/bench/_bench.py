@@ -18,10 +18,10 @@ POSTGRES_PREFIX = "taskopticon_bench_"
 
 
 def enter_venv() -> None:
-    """Set up .venv as scripts/serve.py does (with psycopg), then run this script inside it."""
+    """Set up .venv as scripts/test.py does (with psycopg), then run this script inside it."""
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
-    setup("postgres")
+    setup("dev,postgres")  # the extras of scripts/test.py: one installation serves both
     script = str(Path(sys.argv[0]).resolve())
     os.execv(str(PYTHON), [str(PYTHON), script, *sys.argv[1:]])
 

@@ -67,6 +67,11 @@ MEMBER_ZIPF = 0.8
 HISTORY_DAYS = 3 * 365
 PROOF_PICTURES = 400  # distinct receipts drawn and cleaned; every proof gets its own files
 INSERT_CHUNK = 20_000
+# What a bench instance folder holds (a folder with anything else is never removed).
+INSTANCE_ENTRIES = frozenset(
+    {MANIFEST, "secret_key", "uploads", "search-index", "bench-logs", "taskopticon.db"}
+    | {f"taskopticon.db-{suffix}" for suffix in ("wal", "shm", "journal")}
+)
 
 
 @dataclass
@@ -123,7 +128,7 @@ def _prepare_folder(options: Options) -> None:
     if folder.exists() and any(folder.iterdir()):
         if not options.force:
             raise click.ClickException(f"{folder} is not empty: give --force to rebuild it.")
-        if not (folder / MANIFEST).exists() and not (folder / "taskopticon.db").exists():
+        if not {entry.name for entry in folder.iterdir()} <= INSTANCE_ENTRIES:
             raise click.ClickException(
                 f"{folder} does not look like a bench instance: not removed."
             )
