@@ -23,7 +23,7 @@ def enter_venv() -> None:
         return
     setup("dev,postgres")  # the extras of scripts/test.py: one installation serves both
     script = str(Path(sys.argv[0]).resolve())
-    os.execv(str(PYTHON), [str(PYTHON), script, *sys.argv[1:]])
+    os.execv(str(PYTHON), [str(PYTHON), script, *sys.argv[1:]])  # nosec B606 # this script again
 
 
 def database_name(url: str) -> str:

@@ -47,7 +47,7 @@ from community.reviews import aggregates, fairpay, pay
 from community.reviews.models import Review
 from community.search import service as search
 
-BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 - every generated member has this password
+BENCH_PASSWORD = "bench-password-2026"  # noqa: S105  # nosec B105 # the bench members' own, documented
 BENCH_USERS = 64  # logged in by scripts/bench/run to write
 MODERATORS = 20
 PLATFORMS = 20
@@ -913,7 +913,7 @@ def generate(options: Options) -> None:
     if options.posts:
         counts["posts"] = options.posts
     counts["posts"] = max(counts["posts"], counts["big_thread_posts"] + counts["threads"])
-    rng = random.Random(options.seed)
+    rng = random.Random(options.seed)  # nosec B311 # reproducible data, no secret
     with app.app_context(), write_transaction():
         _bulk_load_pragmas(db.engine)
         run = Run(rng=rng, now=utcnow(), text=TextMaker(rng))

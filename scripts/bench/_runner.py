@@ -74,7 +74,7 @@ class Server:
             app,
         ]
         self.handle = log.open("w")
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603 # gunicorn of this venv, fixed arguments
             command, env=env, stdout=self.handle, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.url = self._wait_for_port()
@@ -173,8 +173,10 @@ def ensure_wrk() -> str:
         raise SystemExit("wrk is missing: install Debian's wrk package (apt-get install wrk).")
     print("==> Installing wrk (Debian package)", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # nosec B603, B607 # apt-get
+    subprocess.run(  # nosec B603, B607 # Debian's apt-get, fixed arguments
+        ["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env
+    )
     return shutil.which("wrk")
 
 
@@ -200,7 +202,7 @@ def drive(wrk: str, base: str, endpoint: Endpoint, seconds: float, threads: int,
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write("return " + _lua(data) + "\n")
     try:
-        output = subprocess.run(
+        output = subprocess.run(  # nosec B603 # wrk, with the bench's own arguments
             [
                 wrk,
                 f"-t{threads}",
