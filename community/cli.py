@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from community.accounts import service as accounts
 from community.accounts.models import Role, User
@@ -63,13 +63,11 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("refresh-stats")
     def refresh_stats():
         """Recompute every stored review figure (run daily: the last-90-days figures age)."""
-        targets = list(db.session.scalars(select(Platform))) + list(
-            db.session.scalars(select(Requester).where(Requester.reviewer_count > 0))
+        count = db.session.scalar(select(func.count()).select_from(Platform)) + db.session.scalar(
+            select(func.count()).select_from(Requester)
         )
-        with click.progressbar(targets, label="Refreshing figures") as bar, write_transaction():
-            for target in bar:
-                aggregates.refresh(target)
-                db.session.commit()  # one short write per target: the site keeps writing meanwhile
+        with click.progressbar(length=count, label="Refreshing figures") as bar:
+            aggregates.refresh_all(progress=bar.update)
 
     @app.cli.group("search")
     def search_group():

@@ -69,12 +69,19 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'taskopticon.db'}"
         ),
+        # Pages kept for visitors who are not logged in (community/core/pagecache.py); 0: none.
+        "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 60),
+        "PAGE_CACHE_MAX_BYTES": _env_int("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024),
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
         "SEARCH_TIME_LIMIT_SECONDS": float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "1.0")),
         # /health fails when a change waits in the search outbox longer than this (each write
         # applies the waiting changes within moments of its answer; older ones mean none can).
         "SEARCH_OUTBOX_MAX_AGE_SECONDS": _env_int("SEARCH_OUTBOX_MAX_AGE_SECONDS", 300),
+        # Index changes wait this long after a write, to go in one commit with the next ones.
+        "SEARCH_DRAIN_DELAY_SECONDS": float(os.environ.get("SEARCH_DRAIN_DELAY_SECONDS", "0.2")),
+        # A search that matches more documents ranks the most recent ones of this many.
+        "SEARCH_MAX_SCORED": _env_int("SEARCH_MAX_SCORED", 2000),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),

@@ -20,6 +20,7 @@ from community.accounts import service as accounts
 from community.accounts.models import Role
 from community.catalog.models import Platform, Requester, normalise_name
 from community.core.database import utcnow
+from community.core.pagecache import ensure_content_version
 from community.extensions import db, limiter
 from community.flags import service as flags
 from community.forum import service as forum
@@ -45,6 +46,7 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_KIB": 64,
+    "SEARCH_DRAIN_DELAY_SECONDS": 0,  # each test reads the index right after its writes
 }
 _names = itertools.count(1)
 
@@ -105,6 +107,7 @@ def app(tmp_path_factory):
 def clean_database(app):
     with app.app_context():
         forum.ensure_general_categories()  # reference rows the migration seeds
+        ensure_content_version()
         yield
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
@@ -113,6 +116,7 @@ def clean_database(app):
         db.session.remove()
         limiter.reset()
         search.backend().reset()
+        app.extensions.pop("page_cache", None)  # the version starts again with the database
 
 
 @pytest.fixture

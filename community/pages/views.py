@@ -1,6 +1,7 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from community.catalog import service as catalog
+from community.core.pagecache import cached_page
 from community.flags import service as flags
 from community.forum import service as forum
 from community.moderation import rules as community_rules
@@ -12,6 +13,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render_template(
         "pages/home.html",
@@ -33,6 +35,7 @@ def check():
 
 
 @bp.get("/rules")
+@cached_page
 def rules():
     return render_template(
         "pages/rules.html", rules=community_rules.current(), versions=community_rules.versions()
@@ -40,6 +43,7 @@ def rules():
 
 
 @bp.get("/rules/<int:version>")
+@cached_page
 def rules_version(version: int):
     return render_template(
         "pages/rules.html",
@@ -49,6 +53,7 @@ def rules_version(version: int):
 
 
 @bp.get("/fair-pay")
+@cached_page
 def fair_pay():
     return render_template(
         "pages/fair_pay.html", wages=sorted(minimum_wages().values(), key=lambda w: w.country)

@@ -6,6 +6,11 @@ that gets the index lock applies everything waiting, so several processes never 
 index and a crash between commit and indexing loses nothing.
 """
 
+import atexit
+import logging
+import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +27,7 @@ from community.search.postgres_backend import PostgresBackend
 from community.search.query import parse
 from community.search.whoosh_backend import WhooshBackend
 
+log = logging.getLogger(__name__)
 DRAIN_BATCH = 500
 SINCE_DAYS = {"week": 7, "month": 31, "year": 366}
 
@@ -29,7 +35,11 @@ SINCE_DAYS = {"week": 7, "month": 31, "year": 366}
 def _make_backend(name: str) -> SearchBackend:
     time_limit = current_app.config["SEARCH_TIME_LIMIT_SECONDS"]
     if name == "whoosh":
-        return WhooshBackend(current_app.config["SEARCH_INDEX_DIR"], time_limit)
+        return WhooshBackend(
+            current_app.config["SEARCH_INDEX_DIR"],
+            time_limit,
+            current_app.config["SEARCH_MAX_SCORED"],
+        )
     if name == "postgres":
         return PostgresBackend(db.engine, time_limit)
     raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r} (whoosh or postgres)")
@@ -124,18 +134,72 @@ def drain() -> bool:
     in between, that process looks again in turn.
     """
     while _drain_once():
-        waiting = pending()
+        waiting = db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
         db.session.rollback()  # never leave a transaction (and the database's write lock) open
-        if waiting == 0:
+        if not waiting:
             return True
     return False
 
 
+class Drainer:
+    """A thread per process that applies the outbox shortly after writes, several writes in one
+    index commit (a Whoosh commit costs about as much as the write that asked for it)."""
+
+    def __init__(self, app, delay_seconds: float):
+        self.app, self.delay_seconds = app, delay_seconds
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.pid = None
+        self.lock = threading.Lock()
+
+    def request(self) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
+                self.pid = os.getpid()  # a forked process starts its own thread
+                self.thread = threading.Thread(target=self._run, name="search-drain", daemon=True)
+                self.thread.start()
+                atexit.register(self._last_drain)
+        self.wake.set()
+
+    def _last_drain(self) -> None:
+        """A process that stops applies what its last writes left (else the next write does)."""
+        if self.pid == os.getpid() and self.wake.is_set():
+            with self.app.app_context():
+                try:
+                    drain()
+                finally:
+                    db.session.remove()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait()
+            time.sleep(self.delay_seconds)  # the writes of this moment go in one commit
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    if not drain():  # another process holds the index: it applies them
+                        continue
+                except Exception:  # the outbox keeps everything; the next write tries again
+                    log.exception("Applying the search outbox failed")
+                finally:
+                    db.session.remove()
+
+
 def drain_after_request(response):
-    """Apply the request's index changes (or repair the index) once the answer has been sent."""
+    """Apply the request's index changes (or repair the index) once the answer has been sent:
+    at once, or after SEARCH_DRAIN_DELAY_SECONDS by the process's drain thread, together with
+    the other writes of that moment."""
     if g.get("search_outbox_touched") or g.get("search_index_broken"):
         app = current_app._get_current_object()
-        work = _repair if g.get("search_index_broken") else drain
+        if g.get("search_index_broken"):
+            work = _repair
+        else:
+            delay = app.config["SEARCH_DRAIN_DELAY_SECONDS"]
+            if delay > 0:
+                drainer = app.extensions.setdefault("search_drainer", Drainer(app, delay))
+                response.call_on_close(drainer.request)
+                return response
+            work = drain
 
         def drain_later():
             with app.app_context():
@@ -186,19 +250,23 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     count = 0
 
     def documents():
+        """Most recent first, every kind interleaved in proportion to its size: the rebuilt
+        index holds the latest items of each kind at its start, where a search that matches
+        too many documents to rank them all ranks the first ones (SEARCH_MAX_SCORED)."""
         nonlocal count
-        for source in sources().values():
-            batch = []
-            for item_id in source.all_ids():
-                batch.append(item_id)
-                if len(batch) == DRAIN_BATCH:
-                    loaded = source.load(batch)
+        ids = {kind: list(source.all_ids())[::-1] for kind, source in sources().items()}
+        rounds = max(1, -(-max(map(len, ids.values()), default=0) // DRAIN_BATCH))
+        for round_ in range(rounds):
+            for kind, source in sources().items():
+                share = ids[kind][
+                    len(ids[kind]) * round_ // rounds : len(ids[kind]) * (round_ + 1) // rounds
+                ]
+                for start in range(0, len(share), DRAIN_BATCH):
+                    batch = share[start : start + DRAIN_BATCH]
+                    place = {make_key(kind, item_id): n for n, item_id in enumerate(batch)}
+                    loaded = sorted(source.load(batch), key=lambda d: place[d.key])
                     count += len(loaded)
                     yield from loaded
-                    batch = []
-            loaded = source.load(batch) if batch else []
-            count += len(loaded)
-            yield from loaded
 
     backend().rebuild(documents(), progress)
     drain()
