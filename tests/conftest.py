@@ -119,6 +119,29 @@ def clean_database(app):
         app.extensions.pop("page_cache", None)  # the version starts again with the database
 
 
+# Every behaviour test of tests/search runs against each search backend: Whoosh everywhere,
+# PostgreSQL when the suite runs on PostgreSQL (its index lives in the database). A test about one
+# engine's own storage asks for that engine:
+# `@pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)`.
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def search_backend(request, app):
+    """The app searches with this backend for the test, from an empty index."""
+    if request.param == "postgres" and not ON_POSTGRES:
+        pytest.skip("the PostgreSQL search backend needs the suite on PostgreSQL")
+    configured = app.config["SEARCH_BACKEND"]
+    app.config["SEARCH_BACKEND"] = request.param
+    search.backend().reset()
+    try:
+        yield request.param
+    finally:
+        db.session.rollback()
+        search.backend().reset()
+        app.config["SEARCH_BACKEND"] = configured
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

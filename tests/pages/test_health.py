@@ -58,7 +58,8 @@ def test_changes_that_wait_too_long_mean_the_index_no_longer_follows(app, client
     }
 
 
-def test_a_missing_index_fails(client, thread):
+@pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)  # its index folder
+def test_a_missing_index_fails(search_backend, client, thread):
     shutil.rmtree(search.backend().directory)
     assert answer(client, 503) == {
         "status": "error",
@@ -68,7 +69,8 @@ def test_a_missing_index_fails(client, thread):
     }
 
 
-def test_a_broken_index_fails_without_saying_why(client, thread):
+@pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)  # its index folder
+def test_a_broken_index_fails_without_saying_why(search_backend, client, thread):
     directory = search.backend().directory
     for table_of_contents in directory.glob("*.toc"):
         table_of_contents.write_bytes(b"not an index")
@@ -90,7 +92,8 @@ def test_a_database_that_does_not_answer_fails(client, thread, monkeypatch):
     }
 
 
-def test_both_parts_can_fail_at_once(client, thread, monkeypatch):
+@pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)  # its index folder
+def test_both_parts_can_fail_at_once(search_backend, client, thread, monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("disk I/O error"))
 

@@ -1,37 +1,13 @@
-"""Every behaviour test of tests/search runs against each search backend.
-
-Whoosh runs everywhere; PostgreSQL when the suite runs on PostgreSQL (TEST_DATABASE_URL), since
-its index lives in the database. A test about one engine's own storage asks for that engine:
-`@pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)`.
-"""
+"""Every behaviour test of tests/search runs against each search backend (the `search_backend`
+fixture of tests/conftest.py); these helpers put either backend in a given state."""
 
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import text
 
 from community.extensions import db
 from community.search import service as search
 from community.search.postgres_backend import INDEX_LOCK_KEY
-from tests.conftest import ON_POSTGRES
-
-BACKENDS = ("whoosh", "postgres")
-
-
-@pytest.fixture(params=BACKENDS)
-def search_backend(request, app):
-    """The app searches with this backend for the test, from an empty index."""
-    if request.param == "postgres" and not ON_POSTGRES:
-        pytest.skip("the PostgreSQL search backend needs the suite on PostgreSQL")
-    configured = app.config["SEARCH_BACKEND"]
-    app.config["SEARCH_BACKEND"] = request.param
-    search.backend().reset()
-    try:
-        yield request.param
-    finally:
-        db.session.rollback()
-        search.backend().reset()
-        app.config["SEARCH_BACKEND"] = configured
 
 
 @contextmanager
