@@ -2,23 +2,24 @@
 
 `refresh(target)` runs inside the transaction of every change to the target's reviews (add, edit,
 withdraw, hide, restore), reading only that target's counted reviews through an index.
-Pages read the stored figures and never recompute them.
+Pages read the stored figures and never recompute them: the figures on the target row, and the
+monthly hourly-pay series in `pay_months` (`pay_series` reads it for the chart).
 """
 
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
 from community.core.database import utcnow
 from community.extensions import db
 from community.reviews import pay
-from community.reviews.models import Outcome, Review
+from community.reviews.models import Outcome, PayMonth, Review
 
 SCORES = ("pay", "fairness", "communication")
 
@@ -149,9 +150,69 @@ def refresh(target: Platform | Requester, now: datetime | None = None) -> None:
     target.avg_communication = everything["scores"]["communication"]["avg"]
     target.median_hourly_usd_cents = round(statistics.median(usd_hourly)) if usd_hourly else None
     target.last_review_at = max((row.created_at for row in rows), default=None)
+    _store_pay_months(target, monthly_hourly_usd(rows))
     target.stats = {
         "all": everything,
         "recent": window_figures(recent),
         "recent_days": recent_days,
         "computed_at": now.isoformat(timespec="seconds"),
     }
+
+
+def monthly_hourly_usd(rows: list[CountedReview]) -> dict[date, tuple[int, int]]:
+    """{first day of a month: (reviews giving an hourly pay, their median in US cents)}, by the
+    month each counted review was written."""
+    by_month: dict[date, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.hourly_usd_cents is not None:
+            by_month[row.created_at.date().replace(day=1)].append(row.hourly_usd_cents)
+    return {
+        month: (len(values), round(statistics.median(values)))
+        for month, values in sorted(by_month.items())
+    }
+
+
+def _owned_by(target: Platform | Requester):
+    if isinstance(target, Requester):
+        return PayMonth.requester_id == target.id
+    return PayMonth.platform_id == target.id
+
+
+def _store_pay_months(target: Platform | Requester, series: dict[date, tuple[int, int]]) -> None:
+    """Write only the months that changed: one review touches one month."""
+    stored = {
+        row.month: row for row in db.session.scalars(select(PayMonth).where(_owned_by(target)))
+    }
+    gone = [row.id for month, row in stored.items() if month not in series]
+    if gone:
+        db.session.execute(delete(PayMonth).where(PayMonth.id.in_(gone)))
+    for month, (reviewers, median) in series.items():
+        row = stored.get(month)
+        if row is None:
+            row = PayMonth(month=month)
+            if isinstance(target, Requester):
+                row.requester_id = target.id
+            else:
+                row.platform_id = target.id
+            db.session.add(row)
+        row.reviewers, row.median_hourly_usd_cents = reviewers, median
+
+
+def pay_series(target: Platform | Requester, months: int = 12) -> list[PayMonth]:
+    """The stored months of the `months` calendar months that end with the latest month a
+    review gave an hourly pay, oldest first."""
+    latest = list(
+        db.session.scalars(
+            select(PayMonth).where(_owned_by(target)).order_by(PayMonth.month.desc()).limit(months)
+        )
+    )
+    if not latest:
+        return []
+    first = month_shift(latest[0].month, 1 - months)
+    return [row for row in reversed(latest) if row.month >= first]
+
+
+def month_shift(month: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) `month`."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
