@@ -18,6 +18,7 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 # The browser tests drive the system's Chromium (never a browser downloaded by Playwright).
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+BROWSER_TOOLS = ROOT / "tests" / "e2e"  # package.json: what npm installs for them
 
 
 def ensure_chromium() -> None:
@@ -37,6 +38,22 @@ def ensure_chromium() -> None:
     )
 
 
+def ensure_axe() -> None:
+    """Install axe-core (the accessibility checker the browser tests load into the page) from
+    the npm registry into tests/e2e/node_modules when it is missing; it is never committed."""
+    if (BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    if not shutil.which("npm"):
+        say("npm is missing: install Node.js and npm for the accessibility tests (tests/e2e)")
+        return
+    say("Installing axe-core for the accessibility tests")
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--silent"],
+        cwd=BROWSER_TOOLS,
+        check=True,
+    )
+
+
 def postgres_url() -> str | None:
     """The PostgreSQL server to run the suite on too (TEST_DATABASE_URL, else the local one)."""
     url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES)
@@ -50,6 +67,7 @@ def postgres_url() -> str | None:
 def main() -> None:
     setup("dev,postgres")
     ensure_chromium()
+    ensure_axe()
     os.chdir(ROOT)
     pytest = str(BIN / "pytest")
     say("Running the tests on SQLite (the embedded default)")
