@@ -250,3 +250,9 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def show(page: Page, selector: str) -> None:
+    """Scroll so that the element starts at the top of the window (for a screenshot)."""
+    page.locator(selector).first.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    page.evaluate("window.scrollBy(0, -8)")
