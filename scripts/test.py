@@ -10,8 +10,8 @@ from pathlib import Path
 
 from _setup import BIN, PYTHON, ROOT, say, setup
 
-# bandit: B603 (a process started without a shell) and B607 (apt-get found on PATH) below are
-# this script's own commands (pytest, this Python, Debian's apt-get), with no untrusted input:
+# bandit: B603 (a process started without a shell) and B607 (apt-get, npm found on PATH) below
+# are this script's own commands (pytest, this Python, Debian's apt-get, npm), no untrusted input:
 # the arguments are the operator's own command line.
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -21,21 +21,26 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 BROWSER_TOOLS = ROOT / "tests" / "e2e"  # package.json: what npm installs for them
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium when it is missing and we may (root, with apt-get)."""
-    if CHROMIUM.exists():
-        return
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages when we may (root, with apt-get); False when we may not."""
     if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
-        say(f"{CHROMIUM} is missing: install Chromium for the browser tests (tests/e2e)")
-        return
-    say("Installing Chromium for the browser tests")
+        return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # nosec B603, B607
     subprocess.run(  # nosec B603, B607
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
         check=True,
         env=env,
     )
+    return True
+
+
+def ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    say("Installing Chromium for the browser tests")
+    if not apt_install("chromium"):
+        say(f"{CHROMIUM} is missing: install Chromium for the browser tests (tests/e2e)")
 
 
 def ensure_axe() -> None:
@@ -43,11 +48,11 @@ def ensure_axe() -> None:
     the npm registry into tests/e2e/node_modules when it is missing; it is never committed."""
     if (BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js").exists():
         return
-    if not shutil.which("npm"):
+    if not shutil.which("npm") and not apt_install("npm"):
         say("npm is missing: install Node.js and npm for the accessibility tests (tests/e2e)")
         return
     say("Installing axe-core for the accessibility tests")
-    subprocess.run(
+    subprocess.run(  # nosec B603, B607
         ["npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--silent"],
         cwd=BROWSER_TOOLS,
         check=True,
@@ -80,7 +85,9 @@ def main() -> None:
         return
     say("Running the tests again on PostgreSQL")
     env = {**os.environ, "TEST_DATABASE_URL": url}
-    again = subprocess.run([pytest, "-m", "not sqlite_only", *sys.argv[1:]], env=env)  # nosec B603
+    # The browser tests serve the embedded default (SQLite): once is enough.
+    marks = "not sqlite_only and not browser"
+    again = subprocess.run([pytest, "-m", marks, *sys.argv[1:]], env=env)  # nosec B603
     sys.exit(again.returncode)
 
 
