@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+# Every element the builders write (pages are checked against what the site writes).
+SVG_ELEMENTS = frozenset({"svg", "title", "desc", "rect", "text", "line", "polyline", "circle"})
+
 
 @dataclass(frozen=True)
 class Bar:

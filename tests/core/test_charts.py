@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from community.core.charts import Bar, Point, bar_chart, line_chart, nice_ticks
+from community.core.charts import SVG_ELEMENTS, Bar, Point, bar_chart, line_chart, nice_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -142,3 +142,10 @@ def test_the_svg_carries_no_style_and_no_script():
     assert "style" not in markup
     assert not re.search(r"\son\w+=", markup)
     assert "<script" not in markup
+
+
+def test_every_element_written_is_declared():
+    markup = str(line([1, 2, None, 3], count_caption="n")) + str(
+        bar_chart(bars(0, 1), chart_id="b", title="t", description="d")
+    )
+    assert set(re.findall(r"<([a-z]+)\b", markup)) == SVG_ELEMENTS
