@@ -21,10 +21,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from community.api.http import ApiAwareSessionInterface, api_locale, is_api_request
-from community.config import build_config
+from community.config import build_config, instance_path
 from community.core.database import init_database
 from community.core.errors import DomainError, error_code
-from community.core.formatting import register_filters
+from community.core.formatting import install_translations, register_filters
+from community.core.pagecache import init_page_cache
 from community.core.security import SiteRequest, add_security_headers, strip_nul_from_path
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 from community.search.documents import register_source
@@ -40,8 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    if config and config.get("INSTANCE_PATH"):
-        app.instance_path = config["INSTANCE_PATH"]
+    app.instance_path = instance_path(config or {}, app.instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path))
     app.config.update(config or {})
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_search_sources()
     _register_errors(app)
     register_filters(app)
+    install_translations(app)
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     app.after_request(add_security_headers)
     app.after_request(drain_after_request)
@@ -88,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
         init_database(app, db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    init_page_cache(app)  # after CSRFProtect: its csrf_token() for templates is wrapped
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -1,16 +1,19 @@
 """Operations commands: flask --app wsgi <command>."""
 
+import contextlib
 import getpass
+from pathlib import Path
 
 import click
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import func, select
 
 from community.accounts import service as accounts
 from community.accounts.models import Role, User
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
-from community.core.database import write_transaction
+from community.core import backup as backups
+from community.core.database import utcnow, write_transaction
 from community.core.errors import DomainError
 from community.demo import load_demo_data
 from community.extensions import db
@@ -60,13 +63,11 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("refresh-stats")
     def refresh_stats():
         """Recompute every stored review figure (run daily: the last-90-days figures age)."""
-        targets = list(db.session.scalars(select(Platform))) + list(
-            db.session.scalars(select(Requester).where(Requester.reviewer_count > 0))
+        count = db.session.scalar(select(func.count()).select_from(Platform)) + db.session.scalar(
+            select(func.count()).select_from(Requester)
         )
-        with click.progressbar(targets, label="Refreshing figures") as bar, write_transaction():
-            for target in bar:
-                aggregates.refresh(target)
-                db.session.commit()  # one short write per target: the site keeps writing meanwhile
+        with click.progressbar(length=count, label="Refreshing figures") as bar:
+            aggregates.refresh_all(progress=bar.update)
 
     @app.cli.group("search")
     def search_group():
@@ -156,3 +157,91 @@ def register_commands(app: Flask) -> None:
                 raise click.ClickException(error.message) from error
             db.session.commit()
         click.echo(f"Version {version.version} of the rules is in force.")
+
+    @app.cli.command("backup")
+    @click.argument("destination", required=False, type=click.Path(path_type=Path))
+    def backup(destination: Path | None):
+        """Archive the database and the uploads while the site runs (DESTINATION: a file, or a
+        folder for a dated archive; default instance/backups/)."""
+        config = current_app.config
+        try:
+            database = backups.sqlite_path(config["SQLALCHEMY_DATABASE_URI"])
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        name = f"taskopticon-{utcnow():%Y%m%d-%H%M%S}.tar.gz"
+        if destination is None:
+            destination = Path(current_app.instance_path) / "backups" / name
+        elif destination.is_dir():
+            destination = destination / name
+        try:
+            with contextlib.closing(StagedProgress()) as progress:
+                archived = backups.create_archive(
+                    database, Path(config["UPLOAD_DIR"]), destination, progress
+                )
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        rows = sum(archived.tables.values())
+        click.echo(
+            f"Backup written to {archived.path} ({archived.size_bytes / 1e6:.1f} MB): "
+            f"{len(archived.tables)} tables, {rows} rows, {archived.uploads} uploads, "
+            "with their checksums in manifest.json. It holds members' data: keep it private."
+        )
+
+    @app.cli.command("restore")
+    @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+    def restore(archive: Path, force: bool):
+        """Restore a backup archive into this instance (stop the site first), then rebuild the
+        search index."""
+        config = current_app.config
+        try:
+            database = backups.sqlite_path(config["SQLALCHEMY_DATABASE_URI"])
+            db.engine.dispose()  # no connection of this process keeps the old file open
+            with contextlib.closing(StagedProgress()) as progress:
+                restored = backups.restore_archive(
+                    archive, database, Path(config["UPLOAD_DIR"]), force, progress
+                )
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        db.engine.dispose()
+        click.echo(
+            f"Restored {sum(restored.tables.values())} rows in {len(restored.tables)} tables "
+            f"and {restored.uploads} uploads (checksums verified, integrity check ok)."
+        )
+        head = migration_head()
+        if restored.revision != head:
+            click.echo(
+                f"The backup's schema is at revision {restored.revision}, this code's at {head}: "
+                "run `flask --app wsgi db upgrade`, then `flask --app wsgi search rebuild`."
+            )
+            return
+        with click.progressbar(length=search.document_count(), label="Indexing") as bar:
+            indexed = search.rebuild(progress=bar.update)
+        click.echo(f"{indexed} documents indexed. The instance is ready.")
+
+
+class StagedProgress:
+    """One progress bar per stage of a long command, each finished before the next begins."""
+
+    def __init__(self):
+        self.stage, self.bar = None, None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.bar = stage, click.progressbar(length=total, label=stage)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def migration_head() -> str | None:
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+
+    migrate: Migrate = current_app.extensions["migrate"]
+    return ScriptDirectory.from_config(migrate.migrate.get_config()).get_current_head()

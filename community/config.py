@@ -17,6 +17,32 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_levels(name: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Three whole numbers, one per trust level (TL0, TL1, TL2), written "5,30,100"."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    levels = tuple(int(part) for part in value.split(","))
+    if len(levels) != 3:
+        raise ValueError(f"{name} needs three numbers (TL0,TL1,TL2), for example 5,30,100")
+    return levels
+
+
+# Daily write quotas per trust level (TL0, TL1, TL2); each one can be set from the environment
+# as DAILY_QUOTA_<ACTION>, e.g. DAILY_QUOTA_REVIEW=5,30,100.
+DEFAULT_DAILY_QUOTAS = {
+    "review": (5, 30, 100),
+    "platform": (0, 5, 20),
+    "thread": (3, 20, 50),
+    "post": (20, 200, 500),
+    "proof": (3, 10, 30),
+    "flag": (3, 10, 30),
+    "report": (5, 20, 50),
+    "dispute": (1, 3, 5),
+}
+DEFAULT_WRITE_BURST_LIMITS = ("5/minute", "15/minute", "30/minute")
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
     if os.environ.get("SECRET_KEY"):
@@ -30,6 +56,11 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def instance_path(config: dict, default: str) -> str:
+    """The folder of the embedded database, secret key, search index and uploads."""
+    return config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or default
+
+
 def build_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     https = _env_bool("COOKIE_SECURE", False)
@@ -38,9 +69,19 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'taskopticon.db'}"
         ),
+        # Pages kept for visitors who are not logged in (community/core/pagecache.py); 0: none.
+        "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 60),
+        "PAGE_CACHE_MAX_BYTES": _env_int("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024),
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
         "SEARCH_TIME_LIMIT_SECONDS": float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "1.0")),
+        # /health fails when a change waits in the search outbox longer than this (each write
+        # applies the waiting changes within moments of its answer; older ones mean none can).
+        "SEARCH_OUTBOX_MAX_AGE_SECONDS": _env_int("SEARCH_OUTBOX_MAX_AGE_SECONDS", 300),
+        # Index changes wait this long after a write, to go in one commit with the next ones.
+        "SEARCH_DRAIN_DELAY_SECONDS": float(os.environ.get("SEARCH_DRAIN_DELAY_SECONDS", "0.2")),
+        # A search that matches more documents ranks the most recent ones of this many.
+        "SEARCH_MAX_SCORED": _env_int("SEARCH_MAX_SCORED", 2000),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
@@ -69,17 +110,14 @@ def build_config(instance_path: str) -> dict:
         "TRUST_TL2_CLEAN_DAYS": _env_int("TRUST_TL2_CLEAN_DAYS", 90),
         # Daily write quotas per trust level (TL0, TL1, TL2); moderators use the TL2 figure.
         "DAILY_QUOTAS": {
-            "review": (5, 30, 100),
-            "platform": (0, 5, 20),
-            "thread": (3, 20, 50),
-            "post": (20, 200, 500),
-            "proof": (3, 10, 30),
-            "flag": (3, 10, 30),
-            "report": (5, 20, 50),
-            "dispute": (1, 3, 5),
+            action: _env_levels(f"DAILY_QUOTA_{action.upper()}", levels)
+            for action, levels in DEFAULT_DAILY_QUOTAS.items()
         },
-        # Short bursts, per account, by trust level (Flask-Limiter syntax).
-        "WRITE_BURST_LIMITS": ("5/minute", "15/minute", "30/minute"),
+        # Short bursts, per account, by trust level (Flask-Limiter syntax, e.g. "30/minute").
+        "WRITE_BURST_LIMITS": tuple(
+            os.environ.get(f"WRITE_BURST_LIMIT_TL{level}") or default
+            for level, default in enumerate(DEFAULT_WRITE_BURST_LIMITS)
+        ),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
         "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "5/hour"),
         # Marks a page sends as it is read (threads read, notifications opened), per account.

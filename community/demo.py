@@ -366,10 +366,11 @@ def load_demo_data(seed: int = 2026, scale: float = 1.0) -> None:
         user.contribution_count = contributions.get(user.id, 0) + (
             25 if user.username.startswith("demo") else 0
         )
-    targets = platforms + requesters
-    with click.progressbar(targets, label="Computing figures") as bar:
-        for target in bar:
-            aggregates.refresh(target, now)
+    db.session.commit()
+    with click.progressbar(
+        length=len(platforms) + len(requesters), label="Computing figures"
+    ) as bar:
+        aggregates.refresh_all(now, progress=bar.update)
     load_demo_proofs(rng, now, member_ids, platforms, platform_weights, requesters)
     flags = load_demo_flags(rng, now, member_ids, platforms, requesters)
     db.session.commit()

@@ -8,6 +8,7 @@ from community.catalog.models import (
     RequesterAlias,
     RequesterRedirect,
 )
+from community.core.pagecache import ContentVersion
 from community.flags.models import Flag, FlagDecision, FlagSeenToo
 from community.forum.models import Category, Post, PostRevision, Subscription, Thread
 from community.moderation.models import (
@@ -28,7 +29,7 @@ from community.moderation.models import (
 )
 from community.notifications.models import Notification
 from community.proofs.models import Proof, ProofMark
-from community.reviews.models import Review, ReviewRevision
+from community.reviews.models import PaymentReport, Review, ReviewRevision, ReviewTally
 from community.search.models import SearchOutbox
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Ballot",
     "Candidate",
     "Category",
+    "ContentVersion",
     "Dispute",
     "DisputeStatement",
     "Election",
@@ -47,6 +49,7 @@ __all__ = [
     "ModerationAction",
     "ModeratorTerm",
     "Notification",
+    "PaymentReport",
     "Platform",
     "PlatformRedirect",
     "Post",
@@ -62,6 +65,7 @@ __all__ = [
     "Review",
     "ReviewReply",
     "ReviewRevision",
+    "ReviewTally",
     "RulesVersion",
     "SearchOutbox",
     "Subscription",

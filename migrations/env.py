@@ -7,6 +7,7 @@ from alembic import context
 from flask import current_app
 
 import community.models  # noqa: F401 - registers every table on the metadata
+from community.search.postgres_backend import include_name
 
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging"):
@@ -27,6 +28,7 @@ def run_migrations_online() -> None:
     options = dict(migrate_extension.configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options["render_as_batch"] = True
+    options["include_name"] = include_name  # the PostgreSQL search tables are no model
     with migrate_extension.db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, **options)
         with context.begin_transaction():

@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
 """Set everything up and run the whole test suite: on SQLite, then on PostgreSQL when a server
-answers (TEST_DATABASE_URL, else postgres@127.0.0.1:5432/test). Extra arguments go to pytest."""
+answers (TEST_DATABASE_URL, else postgres@127.0.0.1:5432/test). The local PostgreSQL and Redis
+are started first when they do not answer and the machine has them. Extra arguments go to pytest."""
 
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from _setup import BIN, PYTHON, ROOT, say, setup
 
-# bandit: B603 (a process started without a shell) and B607 (apt-get, npm found on PATH) below
-# are this script's own commands (pytest, this Python, Debian's apt-get, npm), no untrusted input:
-# the arguments are the operator's own command line.
-
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"  # rate limits on Redis: tests/core/test_redis_limits.py
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # The browser tests drive the system's Chromium (never a browser downloaded by Playwright).
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -26,8 +27,8 @@ def apt_install(*packages: str) -> bool:
     if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
         return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # nosec B603, B607
-    subprocess.run(  # nosec B603, B607
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # nosec B603, B607 # Debian's apt-get, fixed arguments
+    subprocess.run(  # nosec B603, B607 # Debian's apt-get, fixed arguments
         ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
         check=True,
         env=env,
@@ -52,31 +53,82 @@ def ensure_axe() -> None:
         say("npm is missing: install Node.js and npm for the accessibility tests (tests/e2e)")
         return
     say("Installing axe-core for the accessibility tests")
-    subprocess.run(  # nosec B603, B607
+    subprocess.run(  # nosec B603, B607 # npm from the machine, fixed arguments
         ["npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--silent"],
         cwd=BROWSER_TOOLS,
         check=True,
     )
 
 
+def answers(probe: str, url: str) -> bool:
+    return subprocess.run([str(PYTHON), "-c", probe, url], capture_output=True).returncode == 0  # nosec B603 # the operator's own commands
+
+
+POSTGRES_PROBE = "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()"
+REDIS_PROBE = (
+    "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()"
+)
+
+
+def start_and_wait(command: list[str], probe: str, url: str, name: str) -> bool:
+    """Start a local server that does not answer (when the machine has it), then wait for it."""
+    if urlsplit(url).hostname not in LOCAL_HOSTS or not shutil.which(command[0]):
+        return False
+    say(f"Starting the local {name}")
+    if subprocess.run(command).returncode != 0:  # nosec B603 # the operator's own commands
+        return False
+    for _ in range(30):
+        if answers(probe, url):
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def postgres_url() -> str | None:
     """The PostgreSQL server to run the suite on too (TEST_DATABASE_URL, else the local one)."""
     url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES)
-    probe = "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()"
     plain = url.replace("postgresql+psycopg://", "postgresql://")
-    probed = subprocess.run([str(PYTHON), "-c", probe, plain], capture_output=True)  # nosec B603
-    reachable = probed.returncode == 0
-    return url if reachable else None
+    if answers(POSTGRES_PROBE, plain):
+        return url
+    clusters = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    for version in clusters:
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"]
+        if start_and_wait(command, POSTGRES_PROBE, plain, f"PostgreSQL {version}"):
+            return url
+    return None
+
+
+def ensure_redis() -> None:
+    """The Redis tests of the rate limits run when a Redis answers; start the local one if not."""
+    url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
+    if answers(REDIS_PROBE, url):
+        return
+    if shutil.which("redis-server"):
+        for folder in ("/var/lib/redis", "/var/log/redis"):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+    command = [
+        "redis-server",
+        "--daemonize", "yes",
+        "--bind", "127.0.0.1", "-::1",
+        "--port", str(urlsplit(url).port or 6379),
+        "--save", "",
+        "--appendonly", "no",
+        "--dir", "/var/lib/redis",
+        "--logfile", "/var/log/redis/ci.log",
+    ]  # fmt: skip
+    if not start_and_wait(command, REDIS_PROBE, url, "Redis"):
+        say(f"No Redis answers at {url}: the Redis tests of the rate limits are skipped")
 
 
 def main() -> None:
-    setup("dev,postgres")
+    setup("dev,postgres,redis")
     ensure_chromium()
     ensure_axe()
+    ensure_redis()
     os.chdir(ROOT)
     pytest = str(BIN / "pytest")
     say("Running the tests on SQLite (the embedded default)")
-    code = subprocess.run([pytest, *sys.argv[1:]]).returncode  # nosec B603
+    code = subprocess.run([pytest, *sys.argv[1:]]).returncode  # nosec B603 # the operator's own commands
     if code != 0:
         sys.exit(code)
     url = postgres_url()
@@ -87,7 +139,7 @@ def main() -> None:
     env = {**os.environ, "TEST_DATABASE_URL": url}
     # The browser tests serve the embedded default (SQLite): once is enough.
     marks = "not sqlite_only and not browser"
-    again = subprocess.run([pytest, "-m", marks, *sys.argv[1:]], env=env)  # nosec B603
+    again = subprocess.run([pytest, "-m", marks, *sys.argv[1:]], env=env)  # nosec B603 # the operator's own commands
     sys.exit(again.returncode)
 
 

@@ -1,6 +1,7 @@
 """One app per test session, migrated with Alembic from empty; every test starts clean."""
 
 import atexit
+import contextlib
 import contextvars
 import io
 import itertools
@@ -12,13 +13,14 @@ from datetime import date, timedelta
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, delete, make_url
+from sqlalchemy import create_engine, delete, event, make_url
 
 from community import create_app
 from community.accounts import service as accounts
 from community.accounts.models import Role
 from community.catalog.models import Platform, Requester, normalise_name
 from community.core.database import utcnow
+from community.core.pagecache import ensure_content_version
 from community.extensions import db, limiter
 from community.flags import service as flags
 from community.forum import service as forum
@@ -28,12 +30,23 @@ from community.search import service as search
 from tests.imagefiles import png_bytes
 
 PASSWORD = "correct horse battery"
+# On PostgreSQL the whole suite searches with the PostgreSQL backend too (the scale path, end to
+# end); tests/search runs its behaviour tests against each backend the database allows.
+ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+# Rate limits are counted in memory unless a test asks for Redis (tests/core/test_redis_limits.py);
+# every key of this run carries its own prefix, so a reset never touches another run's keys.
+RATE_LIMIT_PREFIX = f"taskopticon-test-{uuid.uuid4().hex[:12]}"
 TEST_CONFIG = {
     "TESTING": True,
+    "SEARCH_BACKEND": "postgres" if ON_POSTGRES else "whoosh",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": RATE_LIMIT_PREFIX,
+    "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": RATE_LIMIT_PREFIX},
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_KIB": 64,
+    "SEARCH_DRAIN_DELAY_SECONDS": 0,  # each test reads the index right after its writes
 }
 _names = itertools.count(1)
 
@@ -94,6 +107,7 @@ def app(tmp_path_factory):
 def clean_database(app):
     with app.app_context():
         forum.ensure_general_categories()  # reference rows the migration seeds
+        ensure_content_version()
         yield
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
@@ -102,6 +116,7 @@ def clean_database(app):
         db.session.remove()
         limiter.reset()
         search.backend().reset()
+        app.extensions.pop("page_cache", None)  # the version starts again with the database
 
 
 @pytest.fixture
@@ -266,6 +281,25 @@ def make_flag(
             decider or make_user(trust=2), flag, "Checked: the description is right."
         )
     return flag
+
+
+@contextlib.contextmanager
+def recorded_statements():
+    """The SQL statements sent meanwhile, in order."""
+    statements: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def first_index(statements: list[str], fragment: str) -> int:
+    return next(n for n, statement in enumerate(statements) if fragment in statement)
 
 
 def login(client, username: str, password: str = PASSWORD, remember: bool = False):

@@ -3,10 +3,12 @@ from sqlalchemy import func, select
 from community.accounts.models import Role, User
 from community.catalog.models import Platform, Requester
 from community.extensions import db
+from community.forum import service as forum
 from community.forum.models import Post
 from community.reviews import aggregates
 from community.reviews.models import Review
 from community.search import service as search
+from tests.conftest import make_thread, make_user
 
 
 def test_create_admin_creates_then_promotes(app):
@@ -49,6 +51,13 @@ def test_demo_data_is_believable_and_its_figures_equal_a_recount(app):
     db.session.rollback()
     again = runner.invoke(args=["demo-data", "--if-empty"])
     assert "already has members" in again.output
+
+
+def test_members_can_write_after_the_demo_data(app):
+    """The demo inserts rows with their ids; on PostgreSQL the id sequences must follow."""
+    assert app.test_cli_runner().invoke(args=["demo-data", "--scale", "0.05"]).exit_code == 0
+    thread = make_thread(make_user(trust=2))
+    assert forum.reply(thread.author, thread, "A first reply after the demo.").number == 2
 
 
 def test_refresh_stats_recomputes_everything(app):

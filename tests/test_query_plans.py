@@ -7,20 +7,46 @@ from sqlalchemy import event, text
 
 from community.catalog import service as catalog
 from community.extensions import db
-from tests.conftest import login, make_flag, make_proof, make_review, make_thread, make_user
+from tests.conftest import (
+    login,
+    make_flag,
+    make_proof,
+    make_requester,
+    make_review,
+    make_thread,
+    make_user,
+)
 
 pytestmark = pytest.mark.sqlite_only
 
 FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING (?:COVERING )?INDEX)(?!\w)")
 
 
+READS = ("SELECT",)
+READS_AND_WRITES = ("SELECT", "UPDATE", "DELETE", "INSERT")
+
+
 @pytest.fixture
 def captured_selects(app):
+    yield from _capture(READS)
+
+
+@pytest.fixture
+def captured_statements(app):
+    """Reads, and the writes that look rows up (UPDATE, DELETE, INSERT ... SELECT)."""
+    yield from _capture(READS_AND_WRITES)
+
+
+def _capture(kinds):
     statements = []
 
     def remember(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
+        upper = statement.lstrip().upper()
+        if executemany or not upper.startswith(kinds):
+            return
+        if upper.startswith("INSERT") and "SELECT" not in upper:
+            return
+        statements.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", remember)
     yield statements
@@ -32,6 +58,24 @@ def _bounded_by_limit(statement: str, plan: list) -> bool:
     sorted_in_memory = any("TEMP B-TREE" in row[-1] for row in plan)
     upper = statement.upper()
     return " WHERE " not in upper and "LIMIT" in upper and not sorted_in_memory
+
+
+# Tables that grow with the community: a page of them must be read in index order, never sorted
+# whole (a requester with fifty thousand reviews would sort them all for each page).
+GROWING = ("reviews", "posts", "threads", "flags", "proofs", "notifications", "moderation_actions")
+
+
+def sorted_whole(statements) -> list[str]:
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            upper = " ".join(statement.upper().split())
+            if " LIMIT " not in upper or not any(f"FROM {t.upper()}" in upper for t in GROWING):
+                continue
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if any("TEMP B-TREE FOR ORDER BY" in row[-1] for row in plan):
+                problems.append(f"{[row[-1] for row in plan]}  <-  {statement}")
+    return problems
 
 
 def full_scans(statements) -> list[str]:
@@ -118,7 +162,11 @@ def test_pages_never_scan_a_table(client, captured_selects):
     for url in urls:
         assert client.get(url).status_code in (200, 302), url
     assert captured_selects
-    problems = full_scans(captured_selects)
+    problems = (
+        full_scans(captured_selects)
+        + sorted_whole(captured_selects)
+        + by_visibility_alone(captured_selects)
+    )
     assert not problems, "\n\n".join(problems)
 
 
@@ -188,3 +236,94 @@ def test_the_checker_does_see_a_full_scan(app):
     assert full_scans([("SELECT * FROM reviews WHERE body = ?", ("x",))])
     with db.engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def test_writes_never_scan_a_table(client, captured_statements):
+    """Reviews of a requester and replies in a thread read only the rows they change, through
+    indexes (the stored figures change by the reviews a write touches)."""
+    from community.forum import service as forum
+
+    requester = make_requester()
+    author = make_user(username="writer", trust=2)
+    for _ in range(3):
+        make_review(make_user(), requester)
+    review = make_review(author, requester)
+    platform_review = make_review(author, requester.platform)
+    thread = make_thread(title="Writes")
+    forum.reply(make_user(), thread, "A first reply to follow.")
+    login(client, "writer")
+    form = {
+        "score_pay": "4",
+        "score_fairness": "3",
+        "score_communication": "5",
+        "currency": "USD",
+        "reward": "0.50",
+        "minutes": "5",
+        "body": "Paid within two days, clear instructions, no unfair rejection.",
+    }
+    captured_statements.clear()
+    posts = [
+        (f"/requesters/{requester.id}/reviews/new", {**form, "submission_key": "plan-1"}),
+        (f"/platforms/{requester.platform.slug}/reviews/new", {**form, "submission_key": "p-2"}),
+        (f"/reviews/{review.id}/edit", {**form, "score_pay": "1"}),
+        (f"/reviews/{platform_review.id}/withdraw", {}),
+        (f"/threads/{thread.id}/reply", {"body": "Same here, rejected without a word."}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data=data).status_code == 302, url
+    assert any(s.startswith("INSERT INTO notifications") for s, _ in captured_statements)
+    problems = (
+        full_scans(captured_statements)
+        + by_target_not_member(captured_statements)
+        + by_visibility_alone(captured_statements)
+    )
+    assert not problems, "\n\n".join(problems)
+
+
+TARGETED = re.compile(r"\b(requester_id|platform_id|author_id|thread_id) (=|IN) ")
+BY_VISIBILITY = re.compile(r"USING (?:COVERING )?INDEX \w+ \(visibility=\?\)")
+
+
+def by_visibility_alone(statements) -> list[str]:
+    """A query about one requester (or platform, member, thread) must not walk every visible
+    row: SQLite, without statistics, may prefer a visibility index to an IN over ids."""
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            if not TARGETED.search(statement):
+                continue
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if any(BY_VISIBILITY.search(row[-1]) for row in plan):
+                problems.append(f"{[row[-1] for row in plan]}  <-  {statement}")
+    return problems
+
+
+def test_recounting_every_figure_reads_each_target_through_its_index(app, captured_selects):
+    from community.reviews import aggregates
+
+    requesters = [make_requester(external_id=f"ARECOUNT{n:04d}") for n in range(3)]
+    for requester in requesters:
+        make_review(make_user(), requester, outcome="never_paid")
+    captured_selects.clear()
+    aggregates.refresh_all(chunk=2)
+    problems = by_visibility_alone(captured_selects)  # a batch job: it reads every platform
+    assert not problems, "\n\n".join(problems)
+
+
+def by_target_not_member(statements) -> list[str]:
+    """A query for one member's reviews of a target must start from the member: the target's
+    own indexes would walk all of a big requester's reviews (SQLite has no statistics to tell)."""
+    problems = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            if "reviews.author_id = " not in statement or "reviews.platform_id = " not in statement:
+                continue
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            if not any("ix_reviews_author" in row[-1] for row in plan):
+                problems.append(f"{plan}  <-  {statement}")
+    return problems
+
+
+def test_the_checker_does_see_a_page_sorted_whole(app):
+    statement = "SELECT id FROM reviews WHERE requester_id = ? ORDER BY score_pay LIMIT 10"
+    assert sorted_whole([(statement, (1,))])

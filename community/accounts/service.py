@@ -65,6 +65,9 @@ class Registration:
 
 
 def register(data: Registration, role: Role = Role.MEMBER) -> User:
+    # Hashed first: the deliberately slow hash must not run inside the write transaction that
+    # the first query of a POST opens (it would hold every other writer back meanwhile).
+    password_hash = passwords.hash_password(data.password)
     key = username_key(data.username)
     taken = db.session.scalar(select(User.id).where(User.username_key == key))
     if key in RESERVED_USERNAMES or taken is not None:
@@ -73,7 +76,7 @@ def register(data: Registration, role: Role = Role.MEMBER) -> User:
         username=data.username.strip(),
         username_key=key,
         email=(data.email or "").strip() or None,
-        password_hash=passwords.hash_password(data.password),
+        password_hash=password_hash,
         role=role,
         locale=data.locale,
     )
@@ -97,11 +100,16 @@ def authenticate(username: str, password: str) -> User:
             )
         )
     user = db.session.scalar(select(User).where(User.username_key == key))
-    if user is None:
+    password_hash = user.password_hash if user is not None else None
+    # The check is slow on purpose: it runs outside any transaction, so that it never holds
+    # the database's write lock (a POST takes it with its first query) while others wait.
+    db.session.rollback()
+    if password_hash is None:
         passwords.burn_time_like_a_verification(password)
         ok = False
     else:
-        ok = passwords.verify_password(user.password_hash, password)
+        ok = passwords.verify_password(password_hash, password)
+    throttle = db.session.get(LoginThrottle, key)  # as it is now, under the write lock
     if not ok:
         _record_failure(key, throttle, now)
         raise LoginFailed(_("Wrong pseudonym or password."))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from community.catalog import permissions
 from community.catalog.models import (
@@ -306,11 +307,12 @@ def requesters_by_external_ids(platform: Platform, external_ids: list[str]) -> l
     """The requesters of one platform known by these identifiers (cleaned), in one query."""
     if not external_ids:
         return []
+    # Their platform is `platform`, already in the session: not joined again on every row.
     return list(
         db.session.scalars(
-            select(Requester).where(
-                Requester.platform_id == platform.id, Requester.external_id.in_(external_ids)
-            )
+            select(Requester)
+            .options(lazyload(Requester.platform))
+            .where(Requester.platform_id == platform.id, Requester.external_id.in_(external_ids))
         )
     )
 

@@ -7,6 +7,7 @@ from community.catalog import permissions, service
 from community.catalog.forms import KIND_LABELS, PlatformForm
 from community.core.errors import PermissionDenied
 from community.core.limits import limit_writes
+from community.core.pagecache import cached_page
 from community.core.pagination import page_number
 from community.core.views import on_refusal
 from community.flags import service as flags
@@ -50,6 +51,7 @@ def _sort(default: str = "best") -> str:
 
 
 @bp.get("/platforms")
+@cached_page
 def platforms():
     page = service.list_platforms(_sort("most_reviewed"), page_number(request.args.get("page")), 30)
     return render_template(
@@ -82,6 +84,7 @@ def new_platform():
 
 
 @bp.get("/platforms/<slug>")
+@cached_page
 def platform(slug: str):
     platform = service.get_platform_by_slug_or_404(slug)
     if platform.slug != slug:  # merged into another platform
@@ -104,6 +107,7 @@ def platform(slug: str):
 
 
 @bp.get("/requesters")
+@cached_page
 def requesters():
     platform_slug = request.args.get("platform") or None
     platform = service.get_platform_by_slug_or_404(platform_slug) if platform_slug else None
@@ -133,6 +137,7 @@ def requesters():
 
 
 @bp.get("/requesters/<int:requester_id>")
+@cached_page
 def requester(requester_id: int):
     requester = service.get_requester_or_404(requester_id)
     if requester.id != requester_id:  # merged into another requester

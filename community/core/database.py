@@ -5,7 +5,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -71,3 +71,14 @@ def lock_row(session, obj) -> None:
     """
     if session.get_bind().dialect.name != "sqlite":
         session.refresh(obj, with_for_update={"of": type(obj)})
+
+
+def sync_id_sequences(session, *tables) -> None:
+    """After rows were inserted with explicit ids: move PostgreSQL's id sequences past them, so
+    the next ordinary insert does not collide (SQLite takes max(id) + 1 by itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        name = table.name  # from the models, never from input
+        statement = f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), coalesce(max(id), 0) + 1, false) FROM {name}"  # noqa: E501, S608  # nosec B608 # table names from the models
+        session.execute(text(statement))

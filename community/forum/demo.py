@@ -7,7 +7,7 @@ import click
 from sqlalchemy import func, insert, select
 
 from community.catalog.models import Platform, Requester
-from community.core.database import utcnow
+from community.core.database import sync_id_sequences, utcnow
 from community.core.markup import render_markdown
 from community.extensions import db
 from community.forum.models import Category, Post, Subscription, Thread
@@ -175,4 +175,5 @@ def load_demo_forum(
             for user_id, thread_id in subscriptions
         ],
     )
+    sync_id_sequences(db.session, Category.__table__, Thread.__table__, Post.__table__)
     db.session.commit()

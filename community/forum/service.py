@@ -283,9 +283,6 @@ def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -
     _count_in_category(thread.category_id, posts=+1, last_post_at=now)
     db.session.flush()
 
-    subscribers = list(
-        db.session.scalars(select(Subscription.user_id).where(Subscription.thread_id == thread.id))
-    )
     mentioned_ids = [user.id for user in mentioned]
     quoted_ids = [reply_to.author_id] if reply_to and reply_to.author_id else []
     notifications.notify(mentioned_ids, NotificationKind.MENTION, author.id, thread.id, post.id)
@@ -296,13 +293,12 @@ def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -
         thread.id,
         post.id,
     )
-    already = set(mentioned_ids) | set(quoted_ids)
-    notifications.notify(
-        [u for u in subscribers if u not in already],
-        NotificationKind.REPLY,
-        author.id,
+    notifications.notify_followers(
+        select(Subscription.user_id).where(Subscription.thread_id == thread.id),
         thread.id,
         post.id,
+        author.id,
+        told=[*mentioned_ids, *quoted_ids],
     )
     _subscribe(author, thread, read_up_to=post.number)
     accounts.count_contribution(author, +1)

@@ -8,6 +8,7 @@ from community.core.content import can_read
 from community.core.errors import NotFound, PermissionDenied
 from community.core.forms import options
 from community.core.limits import limit_read_marks, limit_writes
+from community.core.pagecache import cached_page
 from community.core.pagination import page_number
 from community.core.views import on_refusal
 from community.forum import permissions, service
@@ -66,6 +67,7 @@ def forum_helpers() -> dict:
 
 
 @bp.get("/forum")
+@cached_page
 def index():
     return render_template(
         "forum/index.html",
@@ -76,6 +78,7 @@ def index():
 
 
 @bp.get("/forum/<slug>")
+@cached_page
 def category(slug: str):
     category = service.get_category_or_404(slug)
     if category.platform is not None:
@@ -91,6 +94,7 @@ def category(slug: str):
 
 
 @bp.get("/forum/platforms/<slug>")
+@cached_page
 def platform_forum(slug: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     category = service.category_of_platform(platform)
@@ -162,6 +166,7 @@ def new_platform_thread(slug: str):
 
 
 @bp.get("/threads/<int:thread_id>")
+@cached_page
 def thread(thread_id: int):
     thread = service.get_thread_or_404(thread_id)
     if not can_read(current_user, thread):  # hidden for personal information or illegality

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from community.core.content import Visibility, can_read, is_author
-from community.core.database import utcnow
+from community.core.database import lock_row, utcnow
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.limits import check_daily_quota
 from community.extensions import db
@@ -88,6 +88,7 @@ def _already() -> DomainError:
 def report(user, kind: str, item_id: int, data: ReportData) -> Report:
     """Record a report, queue the item, and hide it pending review once reports weigh enough."""
     item = items.get(kind, item_id)
+    lock_row(db.session, item)  # the item's reports are counted and weighed one at a time
     details = _check(user, kind, item, data)
     if has_open_report(user, kind, item.id):
         raise _already()

@@ -35,9 +35,7 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    thread_id: Mapped[int | None] = mapped_column(
-        ForeignKey("threads.id", ondelete="CASCADE"), index=True
-    )
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", ondelete="CASCADE"), index=True
     )
@@ -53,4 +51,6 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
         Index("ix_notifications_user_created", "user_id", "created_at"),
+        # Whether a follower already has an unread notice of a thread (one until they read).
+        Index("ix_notifications_thread_user_unread", "thread_id", "user_id", "read_at"),
     )

@@ -1,13 +1,13 @@
 """Notifying members, listing and clearing their notifications."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, literal, select, update
 
 from community.core.database import utcnow
 from community.core.errors import NotFound
 from community.core.pagination import Page, paginate
 from community.extensions import db
-from community.notifications.models import Notification
+from community.notifications.models import Notification, NotificationKind
 
 
 def notify(
@@ -33,6 +33,33 @@ def notify(
                     link=link,
                 )
             )
+
+
+def notify_followers(
+    followers, thread_id: int, post_id: int, actor_id: int, told: list[int]
+) -> None:
+    """A new post: each follower of the thread (`followers`, a query of user ids) hears of it,
+    once until they read the thread: a follower with an unread notice of this thread already
+    is not told again. One statement, however many follow. The caller commits."""
+    waiting = (
+        select(Notification.id)
+        .where(
+            Notification.thread_id == thread_id,
+            Notification.user_id == followers.selected_columns[0],
+            Notification.read_at.is_(None),
+            Notification.kind == NotificationKind.REPLY,
+        )
+        .exists()
+    )
+    query = followers.add_columns(
+        literal(str(NotificationKind.REPLY)),
+        literal(actor_id),
+        literal(thread_id),
+        literal(post_id),
+        literal(utcnow()),
+    ).where(followers.selected_columns[0].not_in([actor_id, *told]), ~waiting)
+    columns = ["user_id", "kind", "actor_id", "thread_id", "post_id", "created_at"]
+    db.session.execute(insert(Notification).from_select(columns, query))
 
 
 def unread_count(user) -> int:

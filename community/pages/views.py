@@ -1,11 +1,11 @@
-from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import text
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from community.catalog import service as catalog
-from community.extensions import db
+from community.core.pagecache import cached_page
 from community.flags import service as flags
 from community.forum import service as forum
 from community.moderation import rules as community_rules
+from community.pages import health as health_check
 from community.reviews import service as reviews
 from community.reviews.fairpay import minimum_wages
 
@@ -13,6 +13,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render_template(
         "pages/home.html",
@@ -34,6 +35,7 @@ def check():
 
 
 @bp.get("/rules")
+@cached_page
 def rules():
     return render_template(
         "pages/rules.html", rules=community_rules.current(), versions=community_rules.versions()
@@ -41,6 +43,7 @@ def rules():
 
 
 @bp.get("/rules/<int:version>")
+@cached_page
 def rules_version(version: int):
     return render_template(
         "pages/rules.html",
@@ -50,6 +53,7 @@ def rules_version(version: int):
 
 
 @bp.get("/fair-pay")
+@cached_page
 def fair_pay():
     return render_template(
         "pages/fair_pay.html", wages=sorted(minimum_wages().values(), key=lambda w: w.country)
@@ -58,5 +62,8 @@ def fair_pay():
 
 @bp.get("/health")
 def health():
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    healthy, answer = health_check.check()
+    response = jsonify(answer)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

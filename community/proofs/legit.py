@@ -48,7 +48,7 @@ from community.core.formatting import date as format_date
 from community.core.formatting import percent
 from community.extensions import db
 from community.proofs.models import Proof
-from community.reviews.models import Outcome, Review
+from community.reviews import reports
 
 
 class Verdict(enum.StrEnum):
@@ -318,30 +318,11 @@ def _proof_evidence(platform: Platform, rules: Rules, today: date) -> tuple:
     return windows, latest, waiting[0], waiting[1]
 
 
-def _payment_reports(platform: Platform, since) -> tuple[int, int, int]:
-    """Distinct members reporting non-payment (in the window, all time), and members who said
-    whether they were paid (in the window), over reviews of the platform and its requesters."""
-    never_paid = Review.outcome == Outcome.NEVER_PAID
-    recent = Review.created_at >= since
-    row = db.session.execute(
-        select(
-            func.count(distinct(case((never_paid & recent, Review.author_id)))),
-            func.count(distinct(case((never_paid, Review.author_id)))),
-            func.count(distinct(case((recent, Review.author_id)))),
-        ).where(
-            Review.platform_id == platform.id,
-            Review.outcome.in_((Outcome.APPROVED, Outcome.NEVER_PAID)),
-            Review.visibility == Visibility.VISIBLE,
-        )
-    ).one()
-    return row[0], row[1], row[2]
-
-
 def gather(platform: Platform, rules: Rules, scam_warnings: int = 0) -> Evidence:
     now = utcnow()
     windows, latest, waiting_proofs, waiting_members = _proof_evidence(platform, rules, now.date())
-    unpaid, unpaid_all_time, told = _payment_reports(
-        platform, now - timedelta(days=rules.longest_days)
+    unpaid, unpaid_all_time, told = reports.payment_reports(
+        platform.id, now - timedelta(days=rules.longest_days)
     )
     return Evidence(
         windows=windows,

@@ -1,27 +1,35 @@
 """Stored review figures of a platform or requester.
 
-`refresh(target)` runs inside the transaction of every change to the target's reviews (add, edit,
-withdraw, hide, restore), reading only that target's counted reviews through an index.
-Pages read the stored figures and never recompute them: the figures on the target row, and the
-monthly hourly-pay series in `pay_months` (`pay_series` reads it for the chart).
+Every figure is computed from a `Tally` of the target's counted reviews (one per member): counts,
+integer sums and histograms, kept for all time and for the last days. A write changes the
+tally by the few reviews it touches (`apply`, in the transaction of the change), so a review of
+a requester with fifty thousand reviewers costs what a review of a new one does; `refresh`
+recounts everything from the reviews (daily, and after merges). Both give the same figures:
+the tally of the same reviews is the same integers, whatever order they came in.
+The monthly hourly-pay series behind the chart (`pay_months`, read by `pay_series`) is kept the
+same way: a write recounts only the months of the reviews it touches.
+Pages read the stored figures and never recompute them.
 """
 
 import statistics
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
-from community.core.database import utcnow
+from community.core.database import lock_row, utcnow, write_transaction
 from community.extensions import db
-from community.reviews import pay
-from community.reviews.models import Outcome, PayMonth, Review
+from community.reviews import pay, reports
+from community.reviews.models import Outcome, PayMonth, Review, ReviewTally
 
 SCORES = ("pay", "fairness", "communication")
+TALLY_VERSION = 2
+REFRESH_CHUNK = 500  # requesters recounted in one transaction
 
 
 @dataclass(frozen=True)
@@ -43,133 +51,512 @@ class CountedReview:
     created_at: datetime
 
 
+COUNTED_COLUMNS = [getattr(Review, name) for name in CountedReview.__dataclass_fields__]
+
+
+def counted(review: Review) -> CountedReview:
+    return CountedReview(*(getattr(review, name) for name in CountedReview.__dataclass_fields__))
+
+
+@dataclass
+class Tally:
+    """What the figures of a set of reviews are computed from. `add(row, -1)` takes one out."""
+
+    reviewers: int = 0
+    score_sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SCORES, 0))
+    dists: dict[str, list[int]] = field(default_factory=lambda: {s: [0] * 5 for s in SCORES})
+    hourly: dict[str, Counter] = field(default_factory=dict)  # currency -> {hourly: count}
+    received: Counter = field(default_factory=Counter)  # currency -> minor units received
+    minutes: Counter = field(default_factory=Counter)  # currency -> minutes of those
+    with_outcome: int = 0
+    rejected: int = 0
+    never_paid: int = 0
+    days_to_paid: Counter = field(default_factory=Counter)
+    below: list[int] = field(default_factory=lambda: [0, 0])  # [answered, yes]
+    honest: list[int] = field(default_factory=lambda: [0, 0])
+    again: list[int] = field(default_factory=lambda: [0, 0])
+    usd_hourly: Counter = field(default_factory=Counter)
+
+    def add(self, row: CountedReview, sign: int = 1) -> None:
+        self.reviewers += sign
+        for name in SCORES:
+            score = getattr(row, f"score_{name}")
+            self.score_sums[name] += sign * score
+            self.dists[name][score - 1] += sign
+        got = pay.received(row.outcome, row.reward_minor, row.bonus_minor)
+        if row.hourly_minor is not None and got is not None and row.minutes:
+            currency = row.currency or ""
+            values = self.hourly.setdefault(currency, Counter())
+            _count(values, row.hourly_minor, sign)
+            if not values:
+                del self.hourly[currency]
+            self.received[currency] += sign * got
+            self.minutes[currency] += sign * row.minutes
+        if row.outcome:
+            self.with_outcome += sign
+            self.rejected += sign * (row.outcome == Outcome.REJECTED)
+            self.never_paid += sign * (row.outcome == Outcome.NEVER_PAID)
+        if row.days_to_paid is not None:
+            _count(self.days_to_paid, row.days_to_paid, sign)
+        for pair, answer in (
+            (self.below, row.below_minimum_wage),
+            (self.honest, row.estimate_honest),
+            (self.again, row.would_work_again),
+        ):
+            if answer is not None:
+                pair[0] += sign
+                pair[1] += sign * bool(answer)
+        if row.hourly_usd_cents is not None:
+            _count(self.usd_hourly, row.hourly_usd_cents, sign)
+
+    def to_json(self) -> dict:
+        """JSON-ready: histograms as flat sorted [value, count, ...] lists."""
+        return {
+            "reviewers": self.reviewers,
+            "score_sums": self.score_sums,
+            "dists": self.dists,
+            "hourly": {currency: _flat(values) for currency, values in self.hourly.items()},
+            "received": {currency: amount for currency, amount in self.received.items() if amount},
+            "minutes": {currency: amount for currency, amount in self.minutes.items() if amount},
+            "with_outcome": self.with_outcome,
+            "rejected": self.rejected,
+            "never_paid": self.never_paid,
+            "days_to_paid": _flat(self.days_to_paid),
+            "below": self.below,
+            "honest": self.honest,
+            "again": self.again,
+            "usd_hourly": _flat(self.usd_hourly),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Tally":
+        return cls(
+            reviewers=data["reviewers"],
+            score_sums=dict(data["score_sums"]),
+            dists={name: list(counts) for name, counts in data["dists"].items()},
+            hourly={currency: _counter(pairs) for currency, pairs in data["hourly"].items()},
+            received=Counter(data["received"]),
+            minutes=Counter(data["minutes"]),
+            with_outcome=data["with_outcome"],
+            rejected=data["rejected"],
+            never_paid=data["never_paid"],
+            days_to_paid=_counter(data["days_to_paid"]),
+            below=list(data["below"]),
+            honest=list(data["honest"]),
+            again=list(data["again"]),
+            usd_hourly=_counter(data["usd_hourly"]),
+        )
+
+
+def _count(counter: Counter, value: int, sign: int) -> None:
+    counter[value] += sign
+    if not counter[value]:
+        del counter[value]
+
+
+def _pairs(counter: Counter) -> list[tuple[int, int]]:
+    return sorted(counter.items())  # _count leaves no zero behind
+
+
+def _flat(counter: Counter) -> list[int]:
+    """A histogram for JSON: [value, count, value, count, ...] (one list decodes fast)."""
+    return [number for pair in _pairs(counter) for number in pair]
+
+
+def _counter(flat: list[int]) -> Counter:
+    return Counter(dict(zip(flat[::2], flat[1::2], strict=True)))
+
+
+def tally_of(rows) -> Tally:
+    tally = Tally()
+    for row in rows:
+        tally.add(row)
+    return tally
+
+
+# Figures from a tally
+
+
+def _nth(histogram: list[tuple[int, int]], index: int) -> int:
+    """The value at `index` of the sorted values a histogram [(value, count), ...] stands for."""
+    seen = 0
+    for value, amount in histogram:
+        seen += amount
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+def _median(histogram: list[tuple[int, int]], count: int):
+    """statistics.median of the values."""
+    if count % 2:
+        return _nth(histogram, count // 2)
+    return (_nth(histogram, count // 2 - 1) + _nth(histogram, count // 2)) / 2
+
+
+def _quartiles(histogram: list[tuple[int, int]], count: int) -> tuple[int, int, int]:
+    """statistics.quantiles(n=4, method="inclusive"), rounded; one value is its own quartiles."""
+    if count == 1:
+        value = histogram[0][0]
+        return value, value, value
+    last = count - 1
+    result = []
+    for i in range(1, 4):
+        j, delta = divmod(i * last, 4)
+        low, high = _nth(histogram, j), _nth(histogram, j + 1)
+        result.append(round((low * (4 - delta) + high * delta) / 4))
+    return tuple(result)
+
+
 def _share(hits: int, total: int) -> float | None:
     return hits / total if total else None
 
 
-def _quartiles(values: list[int]) -> tuple[int, int, int]:
-    if len(values) == 1:
-        return values[0], values[0], values[0]
-    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
-    return round(q1), round(median), round(q3)
-
-
-def _yes_share(answers: list[bool | None]) -> float | None:
-    given = [answer for answer in answers if answer is not None]
-    return _share(sum(given), len(given))
-
-
-def window_figures(rows: list[CountedReview]) -> dict:
+def figures_of(tally: Tally) -> dict:
     """Every figure of PRODUCT 3 for one set of counted reviews (one per member)."""
-    scores = {}
-    for name in SCORES:
-        values = [getattr(row, f"score_{name}") for row in rows]
-        scores[name] = {
-            "avg": statistics.fmean(values) if values else None,
-            "dist": [values.count(star) for star in range(1, 6)],
+    n = tally.reviewers
+    scores = {
+        name: {
+            "avg": tally.score_sums[name] / n if n else None,
+            "dist": list(tally.dists[name]),
         }
-
-    hourly_by_currency: dict[str, list[int]] = defaultdict(list)
-    pooled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        got = pay.received(row.outcome, row.reward_minor, row.bonus_minor)
-        if row.hourly_minor is None or got is None or not row.minutes:
-            continue
-        hourly_by_currency[row.currency].append(row.hourly_minor)
-        pooled[row.currency][0] += got
-        pooled[row.currency][1] += row.minutes
+        for name in SCORES
+    }
     hourly = {}
-    for currency, values in sorted(hourly_by_currency.items()):
-        q1, median, q3 = _quartiles(sorted(values))
-        total_received, total_minutes = pooled[currency]
+    for currency in sorted(tally.hourly):
+        histogram = _pairs(tally.hourly[currency])
+        count = sum(amount for _value, amount in histogram)
+        q1, median, q3 = _quartiles(histogram, count)
         hourly[currency] = {
-            "n": len(values),
+            "n": count,
             "q1": q1,
             "median": median,
             "q3": q3,
-            "pooled": pay.pooled_hourly(total_received, total_minutes),
-            "total_minutes": total_minutes,
+            "pooled": pay.pooled_hourly(tally.received[currency], tally.minutes[currency]),
+            "total_minutes": tally.minutes[currency],
         }
-
-    with_outcome = [row.outcome for row in rows if row.outcome]
-    days = [row.days_to_paid for row in rows if row.days_to_paid is not None]
-    below = [row.below_minimum_wage for row in rows if row.below_minimum_wage is not None]
+    days = _pairs(tally.days_to_paid)
+    days_count = sum(amount for _value, amount in days)
     return {
-        "reviewers": len(rows),
+        "reviewers": n,
         "scores": scores,
         "hourly": hourly,
-        "with_outcome": len(with_outcome),
-        "rejection_share": _share(with_outcome.count(Outcome.REJECTED), len(with_outcome)),
-        "nonpayment_share": _share(with_outcome.count(Outcome.NEVER_PAID), len(with_outcome)),
-        "median_days_to_paid": statistics.median(days) if days else None,
-        "below_minimum": {"n": len(below), "share": _share(sum(below), len(below))},
-        "estimate_honest_share": _yes_share([row.estimate_honest for row in rows]),
-        "would_work_again_share": _yes_share([row.would_work_again for row in rows]),
+        "with_outcome": tally.with_outcome,
+        "rejection_share": _share(tally.rejected, tally.with_outcome),
+        "nonpayment_share": _share(tally.never_paid, tally.with_outcome),
+        "median_days_to_paid": _median(days, days_count) if days_count else None,
+        "below_minimum": {"n": tally.below[0], "share": _share(tally.below[1], tally.below[0])},
+        "estimate_honest_share": _share(tally.honest[1], tally.honest[0]),
+        "would_work_again_share": _share(tally.again[1], tally.again[0]),
     }
+
+
+def window_figures(rows: list[CountedReview]) -> dict:
+    return figures_of(tally_of(rows))
+
+
+def _ranking(tally: Tally, prior_mean: float, prior_weight: float) -> float | None:
+    """Bayesian average of each member's mean score: few reviews stay close to the prior."""
+    if not tally.reviewers:
+        return None
+    total = sum(tally.score_sums.values()) / 3
+    return (prior_weight * prior_mean + total) / (prior_weight + tally.reviewers)
 
 
 def ranking_score(
     rows: list[CountedReview], prior_mean: float, prior_weight: float
 ) -> float | None:
-    """Bayesian average of each member's mean score: few reviews stay close to the prior."""
-    if not rows:
-        return None
-    total = sum((row.score_pay + row.score_fairness + row.score_communication) / 3 for row in rows)
-    return (prior_weight * prior_mean + total) / (prior_weight + len(rows))
+    return _ranking(tally_of(rows), prior_mean, prior_weight)
+
+
+# Reading reviews
+
+
+def _of_target(query, target: Platform | Requester):
+    if isinstance(target, Requester):
+        return query.where(Review.requester_id == target.id)
+    return query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
 
 
 def counted_reviews_of(target: Platform | Requester) -> list[CountedReview]:
-    columns = [getattr(Review, field) for field in CountedReview.__dataclass_fields__]
-    query = select(*columns).where(
+    query = select(*COUNTED_COLUMNS).where(
         Review.is_current.is_(True), Review.visibility == Visibility.VISIBLE
     )
-    if isinstance(target, Requester):
-        query = query.where(Review.requester_id == target.id)
-    else:
-        query = query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
-    return [CountedReview(*row) for row in db.session.execute(query)]
+    return [CountedReview(*row) for row in db.session.execute(_of_target(query, target))]
 
 
-def refresh(target: Platform | Requester, now: datetime | None = None) -> None:
-    """Recompute and store the target's figures. The caller commits, in the same transaction."""
-    db.session.flush()
-    config = current_app.config
-    now = now or utcnow()
-    rows = counted_reviews_of(target)
-    recent_days = config["STATS_RECENT_DAYS"]
-    recent = [row for row in rows if row.created_at >= now - timedelta(days=recent_days)]
-    usd_hourly = sorted(row.hourly_usd_cents for row in rows if row.hourly_usd_cents is not None)
-
-    target.reviewer_count = len(rows)
-    target.ranking_score = ranking_score(
-        rows, config["RANKING_PRIOR_MEAN"], config["RANKING_PRIOR_WEIGHT"]
+def _counted_between(
+    target: Platform | Requester, start: datetime, end: datetime, leave_out: set[int]
+) -> list[CountedReview]:
+    query = select(Review.id, *COUNTED_COLUMNS).where(
+        Review.is_current.is_(True), Review.created_at >= start, Review.created_at < end
     )
-    everything = window_figures(rows)
-    target.avg_pay = everything["scores"]["pay"]["avg"]
-    target.avg_fairness = everything["scores"]["fairness"]["avg"]
-    target.avg_communication = everything["scores"]["communication"]["avg"]
-    target.median_hourly_usd_cents = round(statistics.median(usd_hourly)) if usd_hourly else None
-    target.last_review_at = max((row.created_at for row in rows), default=None)
-    _store_pay_months(target, monthly_hourly_usd(rows))
-    target.stats = {
-        "all": everything,
-        "recent": window_figures(recent),
-        "recent_days": recent_days,
-        "computed_at": now.isoformat(timespec="seconds"),
+    return [
+        CountedReview(*row[1:])
+        for row in db.session.execute(_of_target(query, target))
+        if row[0] not in leave_out
+    ]
+
+
+def _latest_counted(target: Platform | Requester) -> datetime | None:
+    query = select(func.max(Review.created_at)).where(Review.is_current.is_(True))
+    return db.session.scalar(_of_target(query, target))
+
+
+# Storing
+
+
+def _tally_row(target: Platform | Requester) -> ReviewTally | None:
+    query = select(ReviewTally).execution_options(populate_existing=True)
+    if isinstance(target, Requester):
+        query = query.where(ReviewTally.requester_id == target.id)
+    else:
+        query = query.where(ReviewTally.platform_id == target.id)
+    return db.session.scalar(query)
+
+
+def figures_values(everything: Tally, recent: Tally, latest: datetime | None, now: datetime):
+    """The stored columns of a target, from the tallies of its counted reviews."""
+    config = current_app.config
+    all_figures = figures_of(everything)
+    usd = _pairs(everything.usd_hourly)
+    usd_count = sum(amount for _value, amount in usd)
+    return {
+        "reviewer_count": everything.reviewers,
+        "ranking_score": _ranking(
+            everything, config["RANKING_PRIOR_MEAN"], config["RANKING_PRIOR_WEIGHT"]
+        ),
+        "avg_pay": all_figures["scores"]["pay"]["avg"],
+        "avg_fairness": all_figures["scores"]["fairness"]["avg"],
+        "avg_communication": all_figures["scores"]["communication"]["avg"],
+        "median_hourly_usd_cents": round(_median(usd, usd_count)) if usd_count else None,
+        "last_review_at": latest,
+        "stats": {
+            "all": all_figures,
+            "recent": figures_of(recent),
+            "recent_days": config["STATS_RECENT_DAYS"],
+            "computed_at": now.isoformat(timespec="seconds"),
+        },
     }
 
 
-def monthly_hourly_usd(rows: list[CountedReview]) -> dict[date, tuple[int, int]]:
+def _tally_values(everything: Tally, recent: Tally, since: datetime) -> dict:
+    return {
+        "version": TALLY_VERSION,
+        "recent_since": since,
+        "everything": everything.to_json(),
+        "recent": recent.to_json(),
+    }
+
+
+def _store(
+    target: Platform | Requester,
+    row: ReviewTally | None,
+    everything: Tally,
+    recent: Tally,
+    since: datetime,
+    latest: datetime | None,
+    now: datetime,
+) -> None:
+    if row is None:
+        if isinstance(target, Requester):
+            row = ReviewTally(requester_id=target.id)
+        else:
+            row = ReviewTally(platform_id=target.id)
+        db.session.add(row)
+    for name, value in _tally_values(everything, recent, since).items():
+        setattr(row, name, value)
+    for name, value in figures_values(everything, recent, latest, now).items():
+        setattr(target, name, value)
+
+
+def _recent_start(now: datetime) -> datetime:
+    return now - timedelta(days=current_app.config["STATS_RECENT_DAYS"])
+
+
+def _tallies(rows, since: datetime) -> tuple[Tally, Tally, datetime | None]:
+    everything, recent, latest = Tally(), Tally(), None
+    for row in rows:
+        everything.add(row)
+        if row.created_at >= since:
+            recent.add(row)
+        if latest is None or row.created_at > latest:
+            latest = row.created_at
+    return everything, recent, latest
+
+
+def refresh(target: Platform | Requester, now: datetime | None = None) -> None:
+    """Recount the target's figures from all its counted reviews. The caller commits, in the
+    same transaction."""
+    db.session.flush()
+    now = now or utcnow()
+    since = _recent_start(now)
+    rows = counted_reviews_of(target)
+    everything, recent, latest = _tallies(rows, since)
+    _store(target, _tally_row(target), everything, recent, since, latest, now)
+    _store_pay_months(target, monthly_hourly_usd(rows))
+
+
+def refresh_all(
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = REFRESH_CHUNK,
+) -> int:
+    """Recount the figures of every platform and requester, as `refresh` does for one (and what
+    members say about being paid on each platform), by
+    chunks of requesters, each in one short transaction that takes the write lock (the site
+    keeps writing meanwhile). Returns how many targets were recounted."""
+    now = now or utcnow()
+    since = _recent_start(now)
+    done = 0
+    db.session.commit()  # each chunk below begins its own transaction, with the write lock
+    with write_transaction():
+        for platform in db.session.scalars(select(Platform).order_by(Platform.id)):
+            lock_row(db.session, platform)
+            refresh(platform, now)
+            reports.recount_payment_reports(platform.id)
+            db.session.commit()
+            done += 1
+            if progress:
+                progress(1)
+        last = 0
+        while ids := list(
+            db.session.scalars(
+                select(Requester.id).where(Requester.id > last).order_by(Requester.id).limit(chunk)
+            )
+        ):
+            last = ids[-1]
+            _refresh_requesters(ids, since, now)
+            db.session.commit()
+            done += len(ids)
+            if progress:
+                progress(len(ids))
+    return done
+
+
+def _refresh_requesters(ids: list[int], since: datetime, now: datetime) -> None:
+    """Recount these requesters in bulk: their counted reviews in one read, the figures and
+    tallies written by executemany. The caller commits."""
+    if db.session.get_bind().dialect.name != "sqlite":  # the write lock is per row there
+        db.session.execute(
+            select(Requester.id).where(Requester.id.in_(ids)).with_for_update()
+        ).all()
+    rows: dict[int, list[CountedReview]] = {requester_id: [] for requester_id in ids}
+    # Visibility is checked here, not in SQL: with it there, SQLite (without statistics) read
+    # every visible review rather than these requesters' own through their index.
+    query = select(Review.requester_id, Review.visibility, *COUNTED_COLUMNS).where(
+        Review.requester_id.in_(ids), Review.is_current.is_(True)
+    )
+    for row in db.session.execute(query):
+        if row[1] == Visibility.VISIBLE:
+            rows[row[0]].append(CountedReview(*row[2:]))
+    figures, tallies = [], []
+    for requester_id, counted_rows in rows.items():
+        everything, recent, latest = _tallies(counted_rows, since)
+        figures.append(
+            {"target_id": requester_id, **figures_values(everything, recent, latest, now)}
+        )
+        tallies.append({"requester_id": requester_id, **_tally_values(everything, recent, since)})
+    table = Requester.__table__
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("target_id")),
+        figures,
+    )
+    db.session.execute(delete(ReviewTally).where(ReviewTally.requester_id.in_(ids)))
+    db.session.execute(insert(ReviewTally), tallies)
+    months = [
+        {"requester_id": requester_id, "month": month, "reviewers": count, "median": median}
+        for requester_id, counted_rows in rows.items()
+        for month, (count, median) in monthly_hourly_usd(counted_rows).items()
+    ]
+    db.session.execute(delete(PayMonth).where(PayMonth.requester_id.in_(ids)))
+    if months:
+        db.session.execute(
+            insert(PayMonth).values(
+                requester_id=bindparam("requester_id"),
+                month=bindparam("month"),
+                reviewers=bindparam("reviewers"),
+                median_hourly_usd_cents=bindparam("median"),
+            ),
+            months,
+        )
+
+
+def apply(
+    target: Platform | Requester,
+    removed: dict[int, CountedReview],
+    added: dict[int, CountedReview],
+    now: datetime | None = None,
+) -> None:
+    """Change the figures by the reviews that stopped counting (`removed`, as they were counted)
+    and those that started (`added`), by review id. The rows of `added` are counted in the
+    database already. The caller holds the target's row lock and commits."""
+    db.session.flush()
+    now = now or utcnow()
+    row = _tally_row(target)
+    if row is None or row.version != TALLY_VERSION:
+        refresh(target, now)  # the first write since figures were stored without a tally
+        return
+    everything, recent = Tally.from_json(row.everything), Tally.from_json(row.recent)
+    before, since = row.recent_since, _recent_start(now)
+    for review in removed.values():
+        everything.add(review, -1)
+        if review.created_at >= before:
+            recent.add(review, -1)
+    # Reviews counted before and still counted that the window left (or, if the clock went
+    # back, came back into it): the window moves over them.
+    if since > before:
+        for review in _counted_between(target, before, since, set(added)):
+            recent.add(review, -1)
+    elif since < before:
+        for review in _counted_between(target, since, before, set(added)):
+            recent.add(review)
+    for review in added.values():
+        everything.add(review)
+        if review.created_at >= since:
+            recent.add(review)
+    latest = target.last_review_at
+    if any(review.created_at == latest for review in removed.values()):
+        latest = _latest_counted(target)
+    for review in added.values():
+        if latest is None or review.created_at > latest:
+            latest = review.created_at
+    _store(target, row, everything, recent, since, latest, now)
+    _recount_pay_months(target, [*removed.values(), *added.values()])
+
+
+# The monthly hourly-pay series
+
+
+def _month_of(moment: datetime) -> date:
+    return moment.date().replace(day=1)
+
+
+def monthly_hourly_usd(rows: Iterable[CountedReview]) -> dict[date, tuple[int, int]]:
     """{first day of a month: (reviews giving an hourly pay, their median in US cents)}, by the
     month each counted review was written."""
     by_month: dict[date, list[int]] = defaultdict(list)
     for row in rows:
         if row.hourly_usd_cents is not None:
-            by_month[row.created_at.date().replace(day=1)].append(row.hourly_usd_cents)
+            by_month[_month_of(row.created_at)].append(row.hourly_usd_cents)
     return {
         month: (len(values), round(statistics.median(values)))
         for month, values in sorted(by_month.items())
     }
+
+
+def _recount_pay_months(target: Platform | Requester, touched: list[CountedReview]) -> None:
+    """Recount the months of the reviews a write touched, from their counted reviews only."""
+    months = {_month_of(row.created_at) for row in touched if row.hourly_usd_cents is not None}
+    for month in months:
+        rows = _counted_between(
+            target,
+            datetime.combine(month, datetime.min.time()),
+            datetime.combine(month_shift(month, 1), datetime.min.time()),
+            set(),
+        )
+        series = monthly_hourly_usd(rows)
+        _store_pay_months(target, series, only=month)
 
 
 def _owned_by(target: Platform | Requester):
@@ -178,11 +565,14 @@ def _owned_by(target: Platform | Requester):
     return PayMonth.platform_id == target.id
 
 
-def _store_pay_months(target: Platform | Requester, series: dict[date, tuple[int, int]]) -> None:
-    """Write only the months that changed: one review touches one month."""
-    stored = {
-        row.month: row for row in db.session.scalars(select(PayMonth).where(_owned_by(target)))
-    }
+def _store_pay_months(
+    target: Platform | Requester, series: dict[date, tuple[int, int]], only: date | None = None
+) -> None:
+    """Write the months that changed (all of them, or the one month `only`)."""
+    query = select(PayMonth).where(_owned_by(target))
+    if only is not None:
+        query = query.where(PayMonth.month == only)
+    stored = {row.month: row for row in db.session.scalars(query)}
     gone = [row.id for month, row in stored.items() if month not in series]
     if gone:
         db.session.execute(delete(PayMonth).where(PayMonth.id.in_(gone)))

@@ -57,7 +57,8 @@ class Review(ContentMixin, db.Model):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     # The author's latest visible review of this target: the only one of theirs that counts.
-    is_current: Mapped[bool] = mapped_column(default=True)
+    # Set by reviews.service after every change (never true for a review that is not visible).
+    is_current: Mapped[bool] = mapped_column(default=False)
     reviewer_country: Mapped[str | None] = mapped_column(String(2))
     below_minimum_wage: Mapped[bool | None]
     submission_key: Mapped[str] = mapped_column(String(64))
@@ -69,16 +70,24 @@ class Review(ContentMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint("author_id", "submission_key"),
-        Index("ix_reviews_requester_visible_created", "requester_id", "visibility", "created_at"),
+        # A target's reviews by date: its pages (newest or oldest first, hidden ones folded in,
+        # read in order and stopped at the page's end: no visibility between, or the page would
+        # sort all of a big requester's reviews) and its counted ones, which the figures read
+        # a window of days of (community/reviews/aggregates.py).
+        Index("ix_reviews_requester_created", "requester_id", "created_at"),
+        Index("ix_reviews_platform_target_created", "platform_id", "requester_id", "created_at"),
+        Index("ix_reviews_author_created", "author_id", "created_at"),
+        # One member's reviews of one target (which of them counts) or platform (what they
+        # say about pay): found from the member, never by walking a requester's fifty thousand
+        # reviews.
         Index(
-            "ix_reviews_platform_target_visible_created",
+            "ix_reviews_author_target",
+            "author_id",
             "platform_id",
             "requester_id",
             "visibility",
             "created_at",
         ),
-        Index("ix_reviews_requester_counted", "requester_id", "is_current", "visibility"),
-        Index("ix_reviews_author_created", "author_id", "created_at"),
         Index("ix_reviews_author_outcome", "author_id", "outcome"),
         Index("ix_reviews_visible_created", "visibility", "created_at"),
         # Reports of non-payment on a platform and its requesters ("Is it legit?" card).
@@ -99,6 +108,61 @@ class Review(ContentMixin, db.Model):
     @property
     def received_minor(self) -> int | None:
         return pay.received(self.outcome, self.reward_minor, self.bonus_minor)
+
+
+class ReviewTally(db.Model):
+    """What a target's stored figures are computed from (community/reviews/aggregates.py): counts,
+    sums and histograms of its counted reviews, all time and since `recent_since`."""
+
+    __tablename__ = "review_tallies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One of the two: a requester's reviews, or a platform's own reviews.
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requesters.id", ondelete="CASCADE")
+    )
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    recent_since: Mapped[datetime]
+    everything: Mapped[dict] = mapped_column(JSON)
+    recent: Mapped[dict] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index(
+            "uq_review_tallies_requester",
+            "requester_id",
+            unique=True,
+            sqlite_where=db.text("requester_id IS NOT NULL"),
+            postgresql_where=db.text("requester_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_review_tallies_platform",
+            "platform_id",
+            unique=True,
+            sqlite_where=db.text("platform_id IS NOT NULL"),
+            postgresql_where=db.text("platform_id IS NOT NULL"),
+        ),
+    )
+
+
+class PaymentReport(db.Model):
+    """What one member said about being paid on a platform (and its requesters), from their
+    visible reviews: the "Is it legit?" card counts members from these rows, not from reviews.
+    Kept in step by every review change (community/reviews/service.py)."""
+
+    __tablename__ = "payment_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    last_told_at: Mapped[datetime | None]  # latest review saying paid, or never paid
+    last_never_paid_at: Mapped[datetime | None]  # latest review saying never paid
+
+    __table_args__ = (
+        UniqueConstraint("platform_id", "author_id"),
+        Index("ix_payment_reports_platform_told", "platform_id", "last_told_at"),
+        Index("ix_payment_reports_platform_never_paid", "platform_id", "last_never_paid_at"),
+    )
 
 
 class ReviewRevision(db.Model):

@@ -17,7 +17,7 @@ from community.core.markup import render_markdown
 from community.core.money import to_usd_cents
 from community.core.pagination import Page, paginate
 from community.extensions import db
-from community.reviews import aggregates, fairpay, pay, permissions
+from community.reviews import aggregates, fairpay, pay, permissions, reports
 from community.reviews.models import Outcome, Review, ReviewRevision
 from community.search import service as search
 
@@ -95,15 +95,19 @@ def _apply(review: Review, data: ReviewData, author) -> None:
     )
 
 
-def _refresh_current(author_id: int | None, platform_id: int, requester_id: int | None) -> None:
-    """Only the author's latest visible review of a target counts in its figures."""
-    if author_id is None:
-        return
-    same_target = (
+def _same_target(author_id: int, platform_id: int, requester_id: int | None):
+    return (
         (Review.author_id == author_id)
         & (Review.platform_id == platform_id)
         & (Review.requester_id == requester_id if requester_id else Review.requester_id.is_(None))
     )
+
+
+def _refresh_current(author_id: int | None, platform_id: int, requester_id: int | None) -> None:
+    """Only the author's latest visible review of a target counts in its figures."""
+    if author_id is None:
+        return
+    same_target = _same_target(author_id, platform_id, requester_id)
     db.session.flush()
     latest = db.session.scalar(
         select(Review.id)
@@ -119,13 +123,37 @@ def _refresh_current(author_id: int | None, platform_id: int, requester_id: int 
     )
 
 
-def refresh_target(review: Review) -> None:
-    """Recount after any change of `review` (content or visibility). The caller commits."""
+def _counted_of(review: Review) -> dict[int, aggregates.CountedReview]:
+    """The reviews of `review`'s author that count for its target, as the database has them
+    (the flag alone says so: a change of visibility is flushed before the flag follows)."""
+    db.session.flush()
+    columns = (Review.id, Review.is_current, *aggregates.COUNTED_COLUMNS)
+    if review.author_id is None:  # a deleted member's review: only itself
+        query = select(*columns).where(Review.id == review.id)
+    else:  # the member's few reviews of the target, through the member's index
+        query = select(*columns).where(
+            _same_target(review.author_id, review.platform_id, review.requester_id)
+        )
+    return {
+        row[0]: aggregates.CountedReview(*row[2:]) for row in db.session.execute(query) if row[1]
+    }
+
+
+def refresh_target(review: Review, counted_as: aggregates.CountedReview | None = None) -> None:
+    """Change the target's figures after any change of `review` (content or visibility): by the
+    author's reviews that counted before and those that count now. `counted_as`: the review as
+    it was before an edit. The caller commits."""
     target = target_of(review)
     db.session.flush()
     lock_row(db.session, target)
+    before = _counted_of(review)
+    if counted_as is not None and review.id in before:
+        before[review.id] = counted_as
+    if review.author_id is None:
+        review.is_current = review.visibility == Visibility.VISIBLE
     _refresh_current(review.author_id, review.platform_id, review.requester_id)
-    aggregates.refresh(target)
+    aggregates.apply(target, removed=before, added=_counted_of(review))
+    reports.refresh_payment_report(review.platform_id, review.author_id)
 
 
 def recount_target(target: Platform | Requester) -> None:
@@ -142,6 +170,8 @@ def recount_target(target: Platform | Requester) -> None:
     for author_id in list(db.session.scalars(query)):
         _refresh_current(author_id, platform_id, requester_id)
     aggregates.refresh(target)
+    if isinstance(target, Platform):
+        reports.recount_payment_reports(target.id)
 
 
 def submit_review(
@@ -154,6 +184,9 @@ def submit_review(
     if existing is not None:
         return existing
     check_daily_quota(author, "review", reviews_written_today(author))
+    # Locked before the review row points to it: on PostgreSQL inserting that row takes a share
+    # lock on the target, and two reviews upgrading their share locks deadlock each other.
+    lock_row(db.session, target)
     review = Review(author_id=author.id, submission_key=submission_key)
     if isinstance(target, Requester):
         review.platform_id, review.requester_id = target.platform_id, target.id
@@ -189,9 +222,10 @@ def edit_review(editor, review: Review, data: ReviewData) -> Review:
     db.session.add(
         ReviewRevision(review_id=review.id, editor_id=editor.id, snapshot=_snapshot(review))
     )
+    counted_as = aggregates.counted(review)
     _apply(review, data, editor)
     review.edited_at = utcnow()
-    refresh_target(review)
+    refresh_target(review, counted_as)
     search.enqueue("review", review.id)
     db.session.commit()
     return review

@@ -9,6 +9,7 @@ from community.search.documents import SearchDocument
 from community.search.query import ParsedQuery
 
 SORTS = ("relevance", "newest")
+MAX_STORED_BODY_CHARS = 4000  # what an index keeps of a body (for excerpts and matching)
 
 
 class IndexUnavailable(Exception):
@@ -45,6 +46,7 @@ class SearchResults:
     per_page: int
     timed_out: bool = False
     suggestion: str | None = None
+    total_capped: bool = False  # more matched than `total`, which is then a lower bound
 
     @property
     def has_next(self) -> bool:
@@ -72,3 +74,6 @@ class SearchBackend(Protocol):
 
     def is_usable(self) -> bool:
         """False when the index is missing or broken and must be rebuilt."""
+
+    def reset(self) -> None:
+        """Throw the whole index away and start an empty one."""

@@ -13,18 +13,26 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 import bleach
 from whoosh import highlight, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.collectors import FilterCollector, TimeLimit
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
-from whoosh.query import And, DateRange, Or, Phrase, Term
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import And, NumericRange, Or, Phrase, Term
 from whoosh.support.charset import accent_map
-from whoosh.writing import CLEAR, LockError
+from whoosh.writing import LockError
 
-from community.search.backend import IndexUnavailable, SearchHit, SearchRequest, SearchResults
+from community.search import whoosh_bulk
+from community.search.backend import (
+    MAX_STORED_BODY_CHARS,
+    IndexUnavailable,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
+)
 from community.search.documents import SearchDocument
 
 log = logging.getLogger(__name__)
@@ -46,19 +54,32 @@ ANALYZER = (
     | CharsetFilter(accent_map)
     | StopFilter(stoplist=STOP_WORDS, minsize=1)
 )
-MAX_STORED_BODY_CHARS = 4000
+MIN_SEGMENT_SCORED = 500
+
+
+EPOCH = date(1970, 1, 1)
 
 
 def build_schema() -> Schema:
+    # Dates: `created` is read and sorted by (a column), never searched; filters read `day`.
+    # Indexing every moment would make several terms of one document each (a large share of
+    # a rebuild's time) for filters that only ever ask for days.
+    created = DATETIME(stored=True, sortable=True)
+    created.indexed = False
     return Schema(
         key=ID(stored=True, unique=True),
         kind=ID(stored=True),
         platform=ID(stored=True),
         title=TEXT(analyzer=ANALYZER, stored=True, field_boost=2.0),
         body=TEXT(analyzer=ANALYZER, stored=True),
-        created=DATETIME(stored=True, sortable=True),
+        created=created,
+        day=NUMERIC(int, bits=16, signed=False, shift_step=4),
         ref=STORED(),
     )
+
+
+def day_number(moment: datetime) -> int:
+    return (moment.date() - EPOCH).days
 
 
 class MarkFormatter(highlight.Formatter):
@@ -80,21 +101,38 @@ class FilteredDeadlineCollector(FilterCollector):
     one in the other silently drops the filter or the time check.
     """
 
-    def __init__(self, child, allow, seconds: float):
+    def __init__(self, child, allow, seconds: float, max_scored: int | None = None):
         super().__init__(child, allow=allow)
         self.seconds = seconds
         self.deadline = None
         self.matched = 0  # counted here: Results.__len__ would run the whole query again
+        self.max_scored = max_scored
+        self.budget = None
+        self.capped = False
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.deadline = time.monotonic() + self.seconds
         self.matched = 0
+        self.capped = False
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        # Each segment scores at most its share of `max_scored` documents (a small segment, the
+        # latest writes, all of its own); a rebuilt segment holds the most recent items first.
+        if self.max_scored:
+            share = self.max_scored * subsearcher.doc_count_all()
+            self.budget = max(
+                MIN_SEGMENT_SCORED, share // max(1, self.top_searcher.doc_count_all())
+            )
 
     def collect_matches(self):
-        child, allow, deadline = self.child, self._allow, self.deadline
+        child, allow, deadline, budget = self.child, self._allow, self.deadline, self.budget
         for count, sub_docnum in enumerate(child.matches()):
-            if count % 64 == 0 and time.monotonic() > deadline:
+            if budget is not None and count >= budget:
+                self.capped = True
+                return
+            if time.monotonic() > deadline:  # every match: between two, a matcher may work long
                 raise TimeLimit
             if allow is None or self.offset + sub_docnum in allow:
                 self.matched += 1
@@ -121,6 +159,7 @@ def index_fields(document: SearchDocument) -> dict:
         "title": document.title,
         "body": document.body[:MAX_STORED_BODY_CHARS],
         "created": document.created_at,
+        "day": day_number(document.created_at),
         "ref": json.dumps(document.ref),
     }
     if document.platform_id is not None:
@@ -129,9 +168,12 @@ def index_fields(document: SearchDocument) -> dict:
 
 
 class WhooshBackend:
-    def __init__(self, directory: str, time_limit_seconds: float = 1.0):
+    def __init__(
+        self, directory: str, time_limit_seconds: float = 1.0, max_scored: int | None = None
+    ):
         self.directory = Path(directory)
         self.time_limit_seconds = time_limit_seconds
+        self.max_scored = max_scored
         self._index = None
         self._searcher = None
         self._lock = threading.Lock()
@@ -143,7 +185,10 @@ class WhooshBackend:
             self.directory.mkdir(parents=True, exist_ok=True)
             if not index.exists_in(str(self.directory)):
                 index.create_in(str(self.directory), build_schema())
-            self._index = index.open_dir(str(self.directory))
+            opened = index.open_dir(str(self.directory))
+            if opened.schema.names() != build_schema().names():
+                raise IndexUnavailable("the index was built with another schema")
+            self._index = opened
         return self._index
 
     def is_usable(self) -> bool:
@@ -201,20 +246,19 @@ class WhooshBackend:
         writer.commit()
 
     def rebuild(self, documents, progress=None) -> None:
-        # Several processes each write a segment (about 2.5x faster on two cores); CLEAR drops
-        # every segment that was there before, so searches see the old index until the commit.
-        procs = min(4, os.cpu_count() or 1)
-        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = self._open().writer(timeout=60.0, limitmb=256, **options)
+        # Worker processes write whole segments (whoosh_bulk); holding a writer keeps the lock
+        # meanwhile, and its commit lists the new segments alone, so searches see the old index
+        # until then.
+        index_ = self._open()
+        writer = index_.writer(timeout=60.0)
         try:
-            for document in documents:
-                writer.add_document(**index_fields(document))
-                if progress:
-                    progress(1)
+            procs = min(4, os.cpu_count() or 1)
+            fields = (index_fields(document) for document in documents)
+            segments = whoosh_bulk.write_segments(index_, fields, progress, procs)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=CLEAR)
+        writer.commit(mergetype=lambda _writer, _old_segments: segments)
 
     def indexed_keys(self) -> set[str]:
         with self._open().searcher() as searcher:
@@ -245,7 +289,7 @@ class WhooshBackend:
         if request.platform_id is not None:
             filters.append(Term("platform", str(request.platform_id)))
         if request.since is not None:
-            filters.append(DateRange("created", request.since, None))
+            filters.append(NumericRange("day", day_number(request.since), None))
         return And(filters) if filters else None
 
     def search(self, request: SearchRequest) -> SearchResults:
@@ -256,7 +300,10 @@ class WhooshBackend:
         wanted = request.page * request.per_page
         sort = {"sortedby": "created", "reverse": True} if request.sort == "newest" else {}
         collector = FilteredDeadlineCollector(
-            searcher.collector(limit=wanted, **sort), self._filter(request), self.time_limit_seconds
+            searcher.collector(limit=wanted, **sort),
+            self._filter(request),
+            self.time_limit_seconds,
+            self.max_scored,
         )
         timed_out = False
         try:
@@ -289,7 +336,9 @@ class WhooshBackend:
             )
         total = collector.matched
         suggestion = self._suggest(searcher, request) if total == 0 else None
-        return SearchResults(hits, total, request.page, request.per_page, timed_out, suggestion)
+        return SearchResults(
+            hits, total, request.page, request.per_page, timed_out, suggestion, collector.capped
+        )
 
     @staticmethod
     def _suggest(searcher, request: SearchRequest) -> str | None:

@@ -130,3 +130,33 @@ def test_moderators_are_trusted(app):
     moderator = make_user(trust=0, role=Role.MODERATOR)
     assert moderator.is_trusted
     db.session.commit()
+
+
+def test_the_slow_password_work_holds_no_transaction_open(app, monkeypatch):
+    """Hashing and checking a password take a while on purpose: meanwhile no transaction (and
+    so, on SQLite, no write lock that every other writer would wait for) may be open."""
+    from community.accounts import passwords
+
+    seen = []
+
+    def spy(real):
+        def measured(*args):
+            seen.append((real.__name__, db.session().in_transaction()))
+            return real(*args)
+
+        return measured
+
+    for name in ("hash_password", "verify_password", "burn_time_like_a_verification"):
+        monkeypatch.setattr(passwords, name, spy(getattr(passwords, name)))
+    user = make_user()
+    db.session.commit()
+    service.authenticate(user.username, PASSWORD)
+    for username in (user.username, "nobody-by-this-name"):
+        with pytest.raises(service.LoginFailed):
+            service.authenticate(username, "not the password")
+    assert [open_ for _name, open_ in seen] == [False] * len(seen)
+    assert {name for name, _open in seen} == {
+        "hash_password",
+        "verify_password",
+        "burn_time_like_a_verification",
+    }

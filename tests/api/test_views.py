@@ -50,6 +50,7 @@ def test_the_batch_lookup_answers_a_hundred_ids_in_one_request_and_three_queries
     make_flag(requester=known[1], confirmed=True, category="scam", task_title="Pay to work")
     make_flag(requester=known[1], confirmed=False, task_title="Still open")
     ids = [mturk_id(n) for n in range(100)]
+    db.session.commit()  # the test's own writes end before the request is counted
 
     with counted_statements() as statements:
         response = client.get(f"/api/v1/platforms/mturk/requesters?ids={','.join(ids)}")

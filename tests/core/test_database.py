@@ -1,17 +1,95 @@
+import multiprocessing
+import threading
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
-from community.core.database import write_transaction
+from community import create_app
+from community.catalog.models import Requester
+from community.core.database import SQLITE_BUSY_TIMEOUT_MS, write_transaction
 from community.extensions import db
 
 pytestmark = pytest.mark.sqlite_only
 
 
+def pragmas(connection) -> dict:
+    return {
+        name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+        for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+    }
+
+
+SET_UP = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
+    "synchronous": 1,  # NORMAL: in WAL mode a commit survives a crash of the process
+}
+
+
 def test_every_sqlite_connection_is_set_up_for_several_processes(app):
     with db.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert pragmas(connection) == SET_UP
+
+
+def test_a_connection_opened_after_the_pool_let_go_is_set_up_too(app):
+    with db.engine.connect() as connection:
+        first = connection.connection.dbapi_connection
+        connection.invalidate()  # what a recycle or a lost connection does
+    db.engine.dispose()
+    with db.engine.connect() as connection:
+        assert connection.connection.dbapi_connection is not first
+        assert pragmas(connection) == SET_UP
+
+
+def _pragmas_in_another_process(config: dict, answers) -> None:
+    app = create_app(config)
+    with app.app_context(), db.engine.connect() as connection:
+        answers.put(pragmas(connection))
+
+
+def test_a_second_process_sets_up_its_connections_the_same_way(app):
+    config = {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+    config["INSTANCE_PATH"] = app.instance_path
+    spawn = multiprocessing.get_context("spawn")
+    answers = spawn.Queue()
+    process = spawn.Process(target=_pragmas_in_another_process, args=(config, answers))
+    process.start()
+    try:
+        assert answers.get(timeout=60) == SET_UP
+    finally:
+        process.join(timeout=60)
+    assert process.exitcode == 0
+
+
+def test_foreign_keys_are_enforced(app):
+    db.session.add(Requester(platform_id=987654, display_name="Nobody", name_key="nobody"))
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_writer_waits_for_the_other_instead_of_failing(app):
+    """The busy timeout: a second writer queues behind the first, it is never told "locked"."""
+    holding, release = threading.Event(), threading.Event()
+    engine = db.engine
+
+    def first_writer():
+        with write_transaction(), engine.begin() as connection:
+            connection.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: holds the write lock
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    assert holding.wait(10)
+    threading.Timer(0.3, release.set).start()
+    with write_transaction(), engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")  # waits until the first writer is done
+        assert release.is_set()
+        connection.rollback()
+    thread.join()
 
 
 def test_write_requests_take_the_lock_when_they_begin(app, client):

@@ -234,3 +234,34 @@ def test_daily_limits_for_new_members(client, app):
     )
     assert response.status_code == 429
     assert 'value="One more question"' in response.get_data(as_text=True)
+
+
+def test_a_follower_hears_of_new_posts_once_until_reading_the_thread(client):
+    from sqlalchemy import func, select
+
+    from community.notifications.models import NotificationKind
+
+    follower, writer = make_user(), make_user()
+    thread = make_thread()
+    forum.subscribe(follower, thread)
+    db.session.commit()
+
+    def notices() -> int:
+        return db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == follower.id, Notification.kind == NotificationKind.REPLY)
+        )
+
+    first = forum.reply(writer, thread, "The first new post.")
+    forum.reply(writer, thread, "A second one before the follower reads.")
+    assert notices() == 1
+    note = db.session.scalar(select(Notification).where(Notification.user_id == follower.id))
+    assert note.post_id == first.id  # it leads to the first post they have not read
+    forum.mark_read(follower, thread, thread.last_number)
+    db.session.commit()
+    forum.reply(writer, thread, "A third, after they read.")
+    assert notices() == 2
+    assert not db.session.scalar(
+        select(func.count()).select_from(Notification).where(Notification.user_id == writer.id)
+    )

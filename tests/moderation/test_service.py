@@ -16,12 +16,14 @@ from community.notifications.models import Notification
 from community.proofs import legit
 from community.search import service as search
 from tests.conftest import (
+    first_index,
     make_flag,
     make_proof,
     make_requester,
     make_review,
     make_thread,
     make_user,
+    recorded_statements,
 )
 from tests.moderation.helpers import REASON, assert_figures_exact, moderator, report
 
@@ -375,3 +377,16 @@ def test_the_queue_lists_heaviest_then_oldest_and_held_items(app):
     service.dismiss_reports(moderator(), "thread", thread.id, "Nothing wrong: publishing it.")
     assert thread.visibility == Visibility.VISIBLE
     assert [e.item_id for e in service.queue("oldest", 1, 10).items] == [light.id, heavy.id]
+
+
+def test_a_report_locks_its_item_before_counting(app):
+    """On PostgreSQL two reports at once would both create the queue entry, or both add their
+    weight to the same old total, without the item's row lock."""
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: the write transaction holds the whole database from its start")
+    review = make_review()
+    with recorded_statements() as statements:
+        report(make_user(trust=2), "review", review.id)
+    locked = first_index(statements, "FOR UPDATE OF reviews")
+    assert locked < first_index(statements, "INSERT INTO reports")
+    assert locked < first_index(statements, "INSERT INTO moderation_queue")

@@ -4,13 +4,17 @@ from datetime import timedelta
 
 import pytest
 
+from community.accounts.models import Role
 from community.core.content import Visibility
 from community.core.database import utcnow
 from community.extensions import db
+from community.moderation import service as moderation
 from community.proofs import legit
 from community.proofs.legit import Evidence, Rules, Verdict, Window
+from community.reviews import reports
 from tests.conftest import make_platform, make_proof, make_requester, make_review, make_user
 
+REASON = "A reason long enough to pass."
 RULES = Rules(
     recent_days=(30, 90, 365),
     pays_window_days=90,
@@ -158,8 +162,7 @@ def test_non_payment_reports_of_the_platform_and_its_requesters_count_once_per_m
     make_review(stubborn, other, outcome="never_paid")  # same member: counts once
     make_review(make_user(), platform, outcome="never_paid")  # the platform itself
     hidden = make_review(make_user(), requester, outcome="never_paid")
-    hidden.visibility = Visibility.HIDDEN
-    db.session.commit()
+    moderation.hide(make_user(trust=2, role=Role.MODERATOR), "review", hidden.id, "spam", REASON)
     make_review(make_user(), make_requester(), outcome="never_paid")  # another platform
     for _ in range(5):
         make_review(make_user(), requester, outcome="approved")
@@ -180,6 +183,7 @@ def test_old_non_payment_reports_show_but_do_not_warn(app):
     for _ in range(3):
         review = make_review(make_user(), platform, outcome="never_paid")
         review.created_at = utcnow() - timedelta(days=400)
+    reports.recount_payment_reports(platform.id)  # as if written then: recounted from the reviews
     db.session.commit()
     found = legit.assess(platform)
     assert found.evidence.nonpayment_members == 0

@@ -18,7 +18,15 @@ from community.reviews.aggregates import (
     window_figures,
 )
 from community.reviews.models import PayMonth
-from tests.conftest import make_platform, make_requester, make_review, make_user, review_data
+from tests.conftest import (
+    first_index,
+    make_platform,
+    make_requester,
+    make_review,
+    make_user,
+    recorded_statements,
+    review_data,
+)
 
 
 def figures(target):
@@ -233,6 +241,18 @@ def test_window_figures_of_nothing_are_empty():
     assert empty["reviewers"] == 0
     assert empty["scores"]["pay"] == {"avg": None, "dist": [0, 0, 0, 0, 0]}
     assert empty["rejection_share"] is None
+
+
+def test_the_target_is_locked_before_a_new_review_points_to_it(app):
+    """On PostgreSQL the new row's foreign key takes a share lock on the target; two reviews
+    that then both ask for the row lock would deadlock, so the lock comes first."""
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: the write transaction holds the whole database from its start")
+    requester = make_requester()
+    with recorded_statements() as statements:
+        make_review(make_user(), requester)
+    locked = first_index(statements, "FOR UPDATE OF requesters")
+    assert locked < first_index(statements, "INSERT INTO reviews")
 
 
 def _paid_review(target, cents_per_hour: int, days_ago: int = 0, author=None):

@@ -16,7 +16,7 @@ PROCESSES, POSTS_EACH = 4, 15
 
 
 @pytest.mark.slow
-def test_concurrent_writers_leave_the_index_equal_to_the_database(app):
+def test_concurrent_writers_leave_the_index_equal_to_the_database(search_backend, app):
     thread = make_thread(title="Many hands", body="Opening post")
     authors = [make_user(trust=2) for _ in range(PROCESSES)]
     search.drain()
@@ -26,6 +26,7 @@ def test_concurrent_writers_leave_the_index_equal_to_the_database(app):
             "TESTING",
             "SECRET_KEY",
             "SQLALCHEMY_DATABASE_URI",
+            "SEARCH_BACKEND",
             "SEARCH_INDEX_DIR",
             "ARGON2_TIME_COST",
             "ARGON2_MEMORY_KIB",

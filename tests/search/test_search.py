@@ -2,6 +2,7 @@
 
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from community.forum import service as forum
 from community.reviews import service as reviews
 from community.search import service as search
 from tests.conftest import login, make_platform, make_requester, make_review, make_thread, make_user
+from tests.search.conftest import index_held_elsewhere, searches_run_out_of_time
 
 
 def keys_for(text: str, **filters) -> list[str]:
@@ -25,7 +27,7 @@ def keys_for(text: str, **filters) -> list[str]:
     return [hit.key for hit in results.hits]
 
 
-def test_accents_do_not_matter_either_way(app):
+def test_accents_do_not_matter_either_way(search_backend):
     with_accent = make_thread(
         title="Rémunération trop basse", body="La rémunération horaire est faible."
     )
@@ -37,7 +39,7 @@ def test_accents_do_not_matter_either_way(app):
     assert set(keys_for("REMUNÉRATION")) == expected
 
 
-def test_the_index_follows_new_edited_and_deleted_posts(app):
+def test_the_index_follows_new_edited_and_deleted_posts(search_backend):
     thread = make_thread(body="Opening post about payouts.")
     author = make_user()
     post = forum.reply(author, thread, "Paid through mobile money, took three days.")
@@ -52,7 +54,7 @@ def test_the_index_follows_new_edited_and_deleted_posts(app):
     assert keys_for("bank transfer") == []
 
 
-def test_a_page_write_reaches_the_index_before_the_next_request(client):
+def test_a_page_write_reaches_the_index_before_the_next_request(search_backend, client):
     thread = make_thread()
     search.drain()
     login(client, make_user().username)
@@ -61,7 +63,7 @@ def test_a_page_write_reaches_the_index_before_the_next_request(client):
     assert "<mark>Zanzibar</mark>" in html
 
 
-def test_reviews_requesters_and_platforms_are_found(app):
+def test_reviews_requesters_and_platforms_are_found(search_backend):
     platform = make_platform("Quokka Tasks")
     requester = make_requester(platform, "AQUOKKA000001", "Wombat Research")
     review = make_review(
@@ -73,7 +75,7 @@ def test_reviews_requesters_and_platforms_are_found(app):
     assert f"review:{review.id}" in keys_for("promptly", kind="review")
 
 
-def test_a_withdrawn_review_leaves_the_index(app):
+def test_a_withdrawn_review_leaves_the_index(search_backend):
     author = make_user()
     review = make_review(author, body="A distinctive platypus word that should vanish afterwards.")
     search.drain()
@@ -83,7 +85,7 @@ def test_a_withdrawn_review_leaves_the_index(app):
     assert keys_for("platypus") == []
 
 
-def test_authors_of_anonymous_reviews_are_not_searchable(app):
+def test_authors_of_anonymous_reviews_are_not_searchable(search_backend):
     author = make_user(username="hidden_author_name")
     make_review(
         author, anonymous=True, body="Anonymous review text that mentions nothing personal."
@@ -93,7 +95,7 @@ def test_authors_of_anonymous_reviews_are_not_searchable(app):
     assert keys_for("anonymous review") != []
 
 
-def test_filters_sorting_and_paging(app):
+def test_filters_sorting_and_paging(search_backend):
     one, two = make_platform(), make_platform()
     old = make_thread(title="Payout speed one", platform=one)
     new = make_thread(title="Payout speed two", platform=two)
@@ -115,7 +117,7 @@ def test_filters_sorting_and_paging(app):
     assert not {h.key for h in first.hits} & {h.key for h in second.hits}
 
 
-def test_did_you_mean(app):
+def test_did_you_mean(search_backend):
     make_thread(title="Remuneration question", body="remuneration remuneration")
     search.drain()
     results, *_ = search.search("remunaration", None, None, None, "relevance", 1, 10)
@@ -141,7 +143,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-def test_hostile_queries_answer_fast_with_a_page(client, query):
+def test_hostile_queries_answer_fast_with_a_page(search_backend, client, query):
     make_thread(title="Something to find", body="words words")
     search.drain()
     started = time.perf_counter()
@@ -151,14 +153,14 @@ def test_hostile_queries_answer_fast_with_a_page(client, query):
     assert "Search" in response.get_data(as_text=True)
 
 
-def test_hostile_queries_get_a_helpful_message(client):
+def test_hostile_queries_get_a_helpful_message(search_backend, client):
     html = client.get("/search", query_string={"q": "***"}).get_data(as_text=True)
     assert "symbols such as * or : are not used" in html
     html = client.get("/search", query_string={"q": "word " * 100}).get_data(as_text=True)
     assert "first 200 characters" in html or "first 10 words" in html
 
 
-def test_excerpts_are_escaped_with_only_marks(client):
+def test_excerpts_are_escaped_with_only_marks(search_backend, client):
     make_thread(title="Escaping check", body='<script>alert("x")</script> payout <b>bold</b>')
     search.drain()
     html = client.get("/search?q=payout").get_data(as_text=True)
@@ -166,7 +168,7 @@ def test_excerpts_are_escaped_with_only_marks(client):
     assert "<mark>payout</mark>" in html
 
 
-def test_rebuild_makes_the_index_equal_the_database(app):
+def test_rebuild_makes_the_index_equal_the_database(search_backend):
     platform = make_platform()
     thread = make_thread(platform=platform)
     forum.reply(make_user(), thread, "A reply that counts.")
@@ -178,7 +180,11 @@ def test_rebuild_makes_the_index_equal_the_database(app):
     assert len(search.backend().indexed_keys()) == count == search.document_count()
 
 
-def test_a_missing_index_is_rebuilt_not_an_error_page(app, client):
+WHOOSH_ONLY = pytest.mark.parametrize("search_backend", ["whoosh"], indirect=True)
+
+
+@WHOOSH_ONLY
+def test_a_missing_index_is_rebuilt_not_an_error_page(search_backend, app, client):
     make_thread(title="Survives deletion", body="phoenix")
     search.drain()
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
@@ -188,29 +194,90 @@ def test_a_missing_index_is_rebuilt_not_an_error_page(app, client):
     assert "Survives deletion" in client.get("/search?q=phoenix").get_data(as_text=True)
 
 
-def test_a_broken_index_is_rebuilt_not_an_error_page(app, client):
+@WHOOSH_ONLY
+def test_a_broken_index_is_rebuilt_not_an_error_page(search_backend, app, client):
     make_thread(title="Survives corruption", body="salamander")
     search.drain()
     search.backend()._close_searcher()
     search.backend()._index = None
-    from pathlib import Path
-
     for file in Path(app.config["SEARCH_INDEX_DIR"]).iterdir():
         file.write_bytes(b"garbage")
     assert client.get("/search?q=salamander").status_code == 200
     assert "Survives corruption" in client.get("/search?q=salamander").get_data(as_text=True)
 
 
-def test_a_busy_index_keeps_changes_in_the_outbox_until_the_next_drain(app):
-    from whoosh.index import open_dir
-
+def test_a_busy_index_keeps_changes_in_the_outbox_until_the_next_drain(search_backend, app):
     thread = make_thread(title="Held back by a lock", body="kingfisher")
-    held = open_dir(app.config["SEARCH_INDEX_DIR"]).writer()  # another process is writing
-    try:
+    with index_held_elsewhere(app, search_backend):
         assert search.drain() is False
         assert search.pending() >= 1
-    finally:
-        held.cancel()
     assert search.drain() is True
     assert search.pending() == 0
     assert f"thread:{thread.id}" in keys_for("kingfisher")
+
+
+def test_a_title_match_ranks_above_a_body_match(search_backend):
+    in_body = make_thread(title="Weekly payout report", body="A kestrel sat on the window.")
+    in_title = make_thread(title="Kestrel Surveys paid late", body="Three weeks for a small batch.")
+    search.drain()
+    assert keys_for("kestrel") == [f"thread:{in_title.id}", f"thread:{in_body.id}"]
+
+
+def test_a_phrase_matches_only_as_a_phrase(search_backend):
+    phrase = make_thread(title="Bad requester", body="They never paid the bonus they promised.")
+    apart = make_thread(title="Good requester", body="Paid on time, never a rejection.")
+    across = make_thread(title="Wait or never", body="Paid eventually, after a month.")
+    search.drain()
+    assert keys_for('"never paid"') == [f"thread:{phrase.id}"]
+    assert set(keys_for("never paid")) == {f"thread:{t.id}" for t in (phrase, apart, across)}
+    assert keys_for('"bonus promised"') == []
+
+
+def test_a_search_out_of_time_still_answers_and_says_so(search_backend, client):
+    make_thread(title="Slow search", body="tortoise")
+    search.drain()
+    with searches_run_out_of_time(search_backend):
+        response = client.get("/search?q=tortoise")
+    assert response.status_code == 200
+    assert "took too long" in response.get_data(as_text=True)
+    assert "Slow search" in client.get("/search?q=tortoise").get_data(as_text=True)
+
+
+def test_changes_committed_during_each_hold_are_applied_before_the_holder_stops(
+    search_backend, monkeypatch
+):
+    """Another process commits a change while this one holds the index, twice in a row: its own
+    drain finds the index busy, so the holder must look again after each hold, not once."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import insert
+
+    from community.core.database import utcnow
+    from community.search.models import SearchOutbox
+
+    thread = make_thread(title="Handover of the index", body="First post.")
+    search.drain()
+    backend = search.backend()
+    real_batch, holds = backend.batch, []
+
+    key = f"thread:{thread.id}"
+
+    def another_process_writes():
+        with real_batch() as busy:
+            assert busy is None  # its drain finds the index held, and counts on the holder
+        with db.engine.begin() as connection:
+            connection.execute(insert(SearchOutbox).values(doc_key=key, created_at=utcnow()))
+
+    @contextmanager
+    def batch():
+        with real_batch() as held:
+            yield held
+            holds.append(held)
+            if len(holds) <= 2:  # after the holder read the outbox, before the index commits
+                another_process_writes()
+
+    monkeypatch.setattr(backend, "batch", batch)
+    search.enqueue("thread", thread.id)
+    db.session.commit()
+    assert search.drain()
+    assert len(holds) == 3 and search.pending() == 0

@@ -1,0 +1,100 @@
+"""What each member says about being paid on each platform, from their visible reviews: the
+"Is it legit?" card counts members from these rows (one per member and platform), never from
+all of a platform's reviews. Kept in step by every review change (reviews.service)."""
+
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, insert, select
+
+from community.core.content import Visibility
+from community.extensions import db
+from community.reviews.models import Outcome, PaymentReport, Review
+
+TOLD = frozenset({Outcome.APPROVED, Outcome.NEVER_PAID})  # what says whether one was paid
+
+
+def refresh_payment_report(platform_id: int, author_id: int | None) -> None:
+    """What the member says about being paid on the platform, from their visible reviews of it
+    and its requesters (read through the member's index). The caller commits."""
+    if author_id is None:
+        return
+    db.session.flush()
+    # The member's reviews of the platform, through the member's index: visibility and the
+    # latest dates are worked out here, and requester_id is read too, because SQLite (without
+    # statistics) would otherwise prefer ix_reviews_platform_outcome, which holds the rest, and
+    # read all of the platform's reviews.
+    rows = db.session.execute(
+        select(Review.outcome, Review.created_at, Review.visibility, Review.requester_id).where(
+            Review.author_id == author_id, Review.platform_id == platform_id
+        )
+    ).all()
+    shown = [(outcome, created) for outcome, created, seen, _ in rows if seen == Visibility.VISIBLE]
+    last_told = max((created for outcome, created in shown if outcome in TOLD), default=None)
+    last_never_paid = max(
+        (created for outcome, created in shown if outcome == Outcome.NEVER_PAID), default=None
+    )
+    report = db.session.scalar(
+        select(PaymentReport).where(
+            PaymentReport.platform_id == platform_id, PaymentReport.author_id == author_id
+        )
+    )
+    if last_told is None:
+        if report is not None:
+            db.session.delete(report)
+        return
+    if report is None:
+        report = PaymentReport(platform_id=platform_id, author_id=author_id)
+        db.session.add(report)
+    report.last_told_at, report.last_never_paid_at = last_told, last_never_paid
+
+
+def recount_payment_reports(platform_id: int) -> None:
+    """Every member's report on a platform, from its reviews (after a merge). Caller commits."""
+    db.session.flush()
+    db.session.execute(delete(PaymentReport).where(PaymentReport.platform_id == platform_id))
+    told = Review.outcome.in_((Outcome.APPROVED, Outcome.NEVER_PAID))
+    rows = db.session.execute(
+        select(
+            Review.author_id,
+            func.max(Review.created_at),
+            func.max(case((Review.outcome == Outcome.NEVER_PAID, Review.created_at))),
+        )
+        .where(
+            Review.platform_id == platform_id,
+            Review.visibility == Visibility.VISIBLE,
+            Review.author_id.is_not(None),
+            told,
+        )
+        .group_by(Review.author_id)
+    ).all()
+    if rows:
+        db.session.execute(
+            insert(PaymentReport),
+            [
+                {
+                    "platform_id": platform_id,
+                    "author_id": author_id,
+                    "last_told_at": last_told,
+                    "last_never_paid_at": last_never_paid,
+                }
+                for author_id, last_told, last_never_paid in rows
+            ],
+        )
+
+
+def payment_reports(platform_id: int, since: datetime) -> tuple[int, int, int]:
+    """Members reporting non-payment since `since` and ever, and members who said whether they
+    were paid since `since`, on the platform and its requesters."""
+
+    def members(condition) -> int:
+        return db.session.scalar(
+            select(func.count())
+            .select_from(PaymentReport)
+            .where(PaymentReport.platform_id == platform_id, condition)
+        )
+
+    return (
+        members(PaymentReport.last_never_paid_at >= since),
+        members(PaymentReport.last_never_paid_at.is_not(None)),
+        members(PaymentReport.last_told_at >= since),
+    )

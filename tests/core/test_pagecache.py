@@ -1,0 +1,161 @@
+"""Pages kept for visitors who are not logged in: served again only while nothing changed, in
+the visitor's language, with the visitor's own CSRF token, and never to or from a member."""
+
+import re
+
+import pytest
+from sqlalchemy import event, select, update
+
+from community.core import pagecache
+from community.extensions import db
+from community.forum import service as forum
+from community.reviews import service as reviews
+from tests.conftest import (
+    csrf_token_from,
+    login,
+    make_requester,
+    make_review,
+    make_thread,
+    make_user,
+    review_data,
+)
+
+
+@pytest.fixture
+def selects(app):
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def version() -> int:
+    db.session.rollback()
+    return pagecache.current_version()
+
+
+def test_a_kept_page_is_served_without_reading_the_database_again(client, selects):
+    requester = make_requester()
+    make_review(target=requester)
+    url = f"/requesters/{requester.id}"
+    first = client.get(url).get_data(as_text=True)
+    selects.clear()
+    again = client.get(url).get_data(as_text=True)
+    assert [s for s in selects if "content_versions" not in s] == []
+    assert re.sub(r'name="csrf_token" value="[^"]+"', "", first) == re.sub(
+        r'name="csrf_token" value="[^"]+"', "", again
+    )
+
+
+def test_every_change_is_on_the_next_page(client):
+    requester = make_requester()
+    author = make_user()
+    review = make_review(author, requester, body="The first words of a review, long enough.")
+    url = f"/requesters/{requester.id}"
+    assert "The first words" in client.get(url).get_data(as_text=True)
+    reviews.edit_review(author, review, review_data(body="Edited words of a review, long enough."))
+    assert "Edited words" in client.get(url).get_data(as_text=True)
+    thread = make_thread(title="Kept thread")
+    assert "Kept thread" in client.get("/").get_data(as_text=True)
+    forum.reply(make_user(), thread, "A reply that must show at once.")
+    assert "A reply that must show at once." in client.get(f"/threads/{thread.id}").get_data(
+        as_text=True
+    )
+
+
+def test_every_committed_change_raises_the_version_and_the_outbox_does_not(app):
+    before = version()
+    make_requester()
+    assert version() > before
+    before = version()
+    db.session.execute(
+        update(pagecache.ContentVersion).values(version=pagecache.ContentVersion.version)
+    )
+    db.session.rollback()
+    from community.search import service as search
+
+    search.enqueue("thread", 1)
+    db.session.commit()
+    search.drain()
+    assert version() == before
+
+
+def test_a_rolled_back_change_raises_nothing(app):
+    member = make_user()
+    before = version()
+    member.country = "FR"
+    db.session.flush()
+    db.session.rollback()
+    assert version() == before
+
+
+def test_members_are_never_served_a_kept_page_nor_kept(client):
+    requester = make_requester()
+    member = make_user(username="visible_member")
+    url = f"/requesters/{requester.id}"
+    client.get(url)  # kept for visitors
+    login(client, member.username)
+    assert "visible_member" in client.get(url).get_data(as_text=True)
+    client.post("/logout")
+    visitor = client.application.test_client()
+    assert "visible_member" not in visitor.get(url).get_data(as_text=True)
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_can_switch_language(app):
+    requester = make_requester()
+    url = f"/requesters/{requester.id}"
+    first, second = app.test_client(), app.test_client()
+    first_token = csrf_token_from(first.get(url).get_data(as_text=True))
+    second_token = csrf_token_from(second.get(url).get_data(as_text=True))
+    assert first_token != second_token
+    assert pagecache._placeholder() not in second.get(url).get_data(as_text=True)
+
+
+def test_pages_are_kept_per_language(client):
+    requester = make_requester()
+    url = f"/requesters/{requester.id}"
+    english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert 'lang="en"' in english and 'lang="fr"' in french
+    assert 'lang="fr"' in client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+
+
+def test_a_page_with_a_message_waiting_is_neither_served_nor_kept(client, app):
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "A message for this visitor only")]
+    assert "A message for this visitor only" in client.get("/").get_data(as_text=True)
+    assert "A message for this visitor only" not in app.test_client().get("/").get_data(
+        as_text=True
+    )
+
+
+def test_a_kept_page_expires(client, app, monkeypatch):
+    requester = make_requester()
+    url = f"/requesters/{requester.id}"
+    client.get(url)
+    key = next(iter(app.extensions["page_cache"].entries))
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0.0001)
+    app.extensions["page_cache"].entries[key].expires = 0
+    assert app.extensions["page_cache"].get(key, version()) is None
+
+
+def test_without_the_version_row_nothing_is_kept(client, app):
+    db.session.execute(pagecache.ContentVersion.__table__.delete())
+    db.session.commit()
+    client.get("/")
+    assert not app.extensions.get("page_cache") or not any(
+        key[0].startswith("/?") for key in app.extensions["page_cache"].entries
+    )
+    assert db.session.scalar(select(pagecache.ContentVersion.version)) is None
+
+
+def test_an_error_page_of_a_kept_view_carries_the_visitors_own_token(client):
+    page = client.get("/threads/999999")
+    assert page.status_code == 404
+    assert pagecache._placeholder() not in page.get_data(as_text=True)
+    assert csrf_token_from(page.get_data(as_text=True))
