@@ -19,22 +19,44 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # The browser tests drive the system's Chromium (never a browser downloaded by Playwright).
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+BROWSER_TOOLS = ROOT / "tests" / "e2e"  # package.json: what npm installs for them
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium when it is missing and we may (root, with apt-get)."""
-    if CHROMIUM.exists():
-        return
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages when we may (root, with apt-get); False when we may not."""
     if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
-        say(f"{CHROMIUM} is missing: install Chromium for the browser tests (tests/e2e)")
-        return
-    say("Installing Chromium for the browser tests")
+        return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # nosec B603, B607 # Debian's apt-get, fixed arguments
     subprocess.run(  # nosec B603, B607 # Debian's apt-get, fixed arguments
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
         check=True,
         env=env,
+    )
+    return True
+
+
+def ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    say("Installing Chromium for the browser tests")
+    if not apt_install("chromium"):
+        say(f"{CHROMIUM} is missing: install Chromium for the browser tests (tests/e2e)")
+
+
+def ensure_axe() -> None:
+    """Install axe-core (the accessibility checker the browser tests load into the page) from
+    the npm registry into tests/e2e/node_modules when it is missing; it is never committed."""
+    if (BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    if not shutil.which("npm") and not apt_install("npm"):
+        say("npm is missing: install Node.js and npm for the accessibility tests (tests/e2e)")
+        return
+    say("Installing axe-core for the accessibility tests")
+    subprocess.run(  # nosec B603, B607 # npm from the machine, fixed arguments
+        ["npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--silent"],
+        cwd=BROWSER_TOOLS,
+        check=True,
     )
 
 
@@ -101,6 +123,7 @@ def ensure_redis() -> None:
 def main() -> None:
     setup("dev,postgres,redis")
     ensure_chromium()
+    ensure_axe()
     ensure_redis()
     os.chdir(ROOT)
     pytest = str(BIN / "pytest")
@@ -114,7 +137,10 @@ def main() -> None:
         return
     say("Running the tests again on PostgreSQL")
     env = {**os.environ, "TEST_DATABASE_URL": url}
-    sys.exit(subprocess.run([pytest, "-m", "not sqlite_only", *sys.argv[1:]], env=env).returncode)  # nosec B603 # the operator's own commands
+    # The browser tests serve the embedded default (SQLite): once is enough.
+    marks = "not sqlite_only and not browser"
+    again = subprocess.run([pytest, "-m", marks, *sys.argv[1:]], env=env)  # nosec B603 # the operator's own commands
+    sys.exit(again.returncode)
 
 
 if __name__ == "__main__":

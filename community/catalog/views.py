@@ -14,6 +14,7 @@ from community.flags import service as flags
 from community.forum import service as forum
 from community.proofs import legit
 from community.proofs import service as proofs
+from community.reviews import aggregates
 from community.reviews import service as reviews
 
 bp = Blueprint("catalog", __name__)
@@ -97,6 +98,7 @@ def platform(slug: str):
         sort=sort,
         kinds=KIND_LABELS,
         top_requesters=service.top_requesters(platform),
+        pay_months=aggregates.pay_series(platform),
         threads=forum.threads_about(platform),
         legit=legit.assess(platform, scam_warnings=flags.scam_warnings(platform)),
         proofs=proofs.summary_of(platform),
@@ -147,6 +149,7 @@ def requester(requester_id: int):
         requester=requester,
         reviews=page,
         sort=sort,
+        pay_months=aggregates.pay_series(requester),
         threads=forum.threads_about(requester),
         proofs=proofs.summary_of(requester),
         warnings=flags.warnings_of(requester),

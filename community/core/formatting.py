@@ -1,6 +1,7 @@
 """Dates, numbers and money in the reader's locale, as Jinja filters."""
 
 from contextvars import ContextVar
+from datetime import date as date_type
 from datetime import datetime
 
 from flask import Flask, before_render_template, template_rendered
@@ -45,6 +46,11 @@ def date(value: datetime | None) -> str:
     return format_date(value, "medium") if value else ""
 
 
+def month(value: date_type | None) -> str:
+    """'March 2026', 'mars 2026'."""
+    return format_date(value, "MMMM yyyy") if value else ""
+
+
 def timestamp(value: datetime | None) -> str:
     return format_datetime(value, "medium") if value else ""
 
@@ -86,6 +92,7 @@ def register_filters(app: Flask) -> None:
         "number": number,
         "percent": percent,
         "date": date,
+        "month": month,
         "timestamp": timestamp,
     }.items():
         app.add_template_filter(function, name)

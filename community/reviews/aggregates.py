@@ -6,13 +6,16 @@ tally by the few reviews it touches (`apply`, in the transaction of the change),
 a requester with fifty thousand reviewers costs what a review of a new one does; `refresh`
 recounts everything from the reviews (daily, and after merges). Both give the same figures:
 the tally of the same reviews is the same integers, whatever order they came in.
+The monthly hourly-pay series behind the chart (`pay_months`, read by `pay_series`) is kept the
+same way: a write recounts only the months of the reviews it touches.
 Pages read the stored figures and never recompute them.
 """
 
-from collections import Counter
-from collections.abc import Callable
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -22,7 +25,7 @@ from community.core.content import Visibility
 from community.core.database import lock_row, utcnow, write_transaction
 from community.extensions import db
 from community.reviews import pay, reports
-from community.reviews.models import Outcome, Review, ReviewTally
+from community.reviews.models import Outcome, PayMonth, Review, ReviewTally
 
 SCORES = ("pay", "fairness", "communication")
 TALLY_VERSION = 2
@@ -388,8 +391,10 @@ def refresh(target: Platform | Requester, now: datetime | None = None) -> None:
     db.session.flush()
     now = now or utcnow()
     since = _recent_start(now)
-    everything, recent, latest = _tallies(counted_reviews_of(target), since)
+    rows = counted_reviews_of(target)
+    everything, recent, latest = _tallies(rows, since)
     _store(target, _tally_row(target), everything, recent, since, latest, now)
+    _store_pay_months(target, monthly_hourly_usd(rows))
 
 
 def refresh_all(
@@ -459,6 +464,22 @@ def _refresh_requesters(ids: list[int], since: datetime, now: datetime) -> None:
     )
     db.session.execute(delete(ReviewTally).where(ReviewTally.requester_id.in_(ids)))
     db.session.execute(insert(ReviewTally), tallies)
+    months = [
+        {"requester_id": requester_id, "month": month, "reviewers": count, "median": median}
+        for requester_id, counted_rows in rows.items()
+        for month, (count, median) in monthly_hourly_usd(counted_rows).items()
+    ]
+    db.session.execute(delete(PayMonth).where(PayMonth.requester_id.in_(ids)))
+    if months:
+        db.session.execute(
+            insert(PayMonth).values(
+                requester_id=bindparam("requester_id"),
+                month=bindparam("month"),
+                reviewers=bindparam("reviewers"),
+                median_hourly_usd_cents=bindparam("median"),
+            ),
+            months,
+        )
 
 
 def apply(
@@ -501,3 +522,87 @@ def apply(
         if latest is None or review.created_at > latest:
             latest = review.created_at
     _store(target, row, everything, recent, since, latest, now)
+    _recount_pay_months(target, [*removed.values(), *added.values()])
+
+
+# The monthly hourly-pay series
+
+
+def _month_of(moment: datetime) -> date:
+    return moment.date().replace(day=1)
+
+
+def monthly_hourly_usd(rows: Iterable[CountedReview]) -> dict[date, tuple[int, int]]:
+    """{first day of a month: (reviews giving an hourly pay, their median in US cents)}, by the
+    month each counted review was written."""
+    by_month: dict[date, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.hourly_usd_cents is not None:
+            by_month[_month_of(row.created_at)].append(row.hourly_usd_cents)
+    return {
+        month: (len(values), round(statistics.median(values)))
+        for month, values in sorted(by_month.items())
+    }
+
+
+def _recount_pay_months(target: Platform | Requester, touched: list[CountedReview]) -> None:
+    """Recount the months of the reviews a write touched, from their counted reviews only."""
+    months = {_month_of(row.created_at) for row in touched if row.hourly_usd_cents is not None}
+    for month in months:
+        rows = _counted_between(
+            target,
+            datetime.combine(month, datetime.min.time()),
+            datetime.combine(month_shift(month, 1), datetime.min.time()),
+            set(),
+        )
+        series = monthly_hourly_usd(rows)
+        _store_pay_months(target, series, only=month)
+
+
+def _owned_by(target: Platform | Requester):
+    if isinstance(target, Requester):
+        return PayMonth.requester_id == target.id
+    return PayMonth.platform_id == target.id
+
+
+def _store_pay_months(
+    target: Platform | Requester, series: dict[date, tuple[int, int]], only: date | None = None
+) -> None:
+    """Write the months that changed (all of them, or the one month `only`)."""
+    query = select(PayMonth).where(_owned_by(target))
+    if only is not None:
+        query = query.where(PayMonth.month == only)
+    stored = {row.month: row for row in db.session.scalars(query)}
+    gone = [row.id for month, row in stored.items() if month not in series]
+    if gone:
+        db.session.execute(delete(PayMonth).where(PayMonth.id.in_(gone)))
+    for month, (reviewers, median) in series.items():
+        row = stored.get(month)
+        if row is None:
+            row = PayMonth(month=month)
+            if isinstance(target, Requester):
+                row.requester_id = target.id
+            else:
+                row.platform_id = target.id
+            db.session.add(row)
+        row.reviewers, row.median_hourly_usd_cents = reviewers, median
+
+
+def pay_series(target: Platform | Requester, months: int = 12) -> list[PayMonth]:
+    """The stored months of the `months` calendar months that end with the latest month a
+    review gave an hourly pay, oldest first."""
+    latest = list(
+        db.session.scalars(
+            select(PayMonth).where(_owned_by(target)).order_by(PayMonth.month.desc()).limit(months)
+        )
+    )
+    if not latest:
+        return []
+    first = month_shift(latest[0].month, 1 - months)
+    return [row for row in reversed(latest) if row.month >= first]
+
+
+def month_shift(month: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) `month`."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)

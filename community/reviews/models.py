@@ -1,9 +1,18 @@
 """Reviews of requesters and platforms, and the kept history of their edits."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -168,3 +177,27 @@ class ReviewRevision(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     snapshot: Mapped[dict] = mapped_column(JSON)
+
+
+class PayMonth(db.Model):
+    """Effective hourly pay (converted to US dollars) that the counted reviews of one target
+    written in one month report: the stored series behind the "hourly pay over time" chart.
+    Rewritten by `aggregates.refresh` with the other figures of the target."""
+
+    __tablename__ = "pay_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Exactly one of the two: a requester, or a platform for the reviews of the platform itself.
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requesters.id", ondelete="CASCADE")
+    )
+    month: Mapped[date]  # the first day of the month (UTC)
+    reviewers: Mapped[int]  # counted reviews of that month that give an hourly pay
+    median_hourly_usd_cents: Mapped[int]
+
+    __table_args__ = (
+        UniqueConstraint("platform_id", "month"),
+        UniqueConstraint("requester_id", "month"),
+        CheckConstraint("(platform_id IS NULL) <> (requester_id IS NULL)", name="one_target"),
+    )

@@ -8,7 +8,7 @@ from community.core.limits import limit_writes
 from community.core.pagination import page_number
 from community.core.views import on_refusal
 from community.extensions import db
-from community.reviews import permissions, service
+from community.reviews import charts, permissions, service
 from community.reviews.fairpay import minimum_wages
 from community.reviews.forms import OUTCOME_CHOICES, ReviewForm, TargetForm
 
@@ -19,6 +19,7 @@ bp = Blueprint("reviews", __name__)
 def review_helpers() -> dict:
     return {
         "review_permissions": permissions,
+        "review_charts": charts,
         "outcome_labels": dict(OUTCOME_CHOICES),
         "wages": minimum_wages(),
     }

@@ -1,7 +1,6 @@
 """The userscript, in a real browser: a saved Mechanical Turk task list served from one origin,
 the real site (and its API) from another, the script injected as a userscript manager would."""
 
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -11,7 +10,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from community.catalog.models import Platform
@@ -21,15 +19,6 @@ from tests.conftest import build_app, make_flag, make_requester, make_review
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 USERSCRIPT = ROOT / "static" / "userscript" / "taskopticon.user.js"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -97,15 +86,11 @@ def _site_with_reviews(app) -> dict:
         }
 
 
-def test_the_userscript_annotates_a_task_list_with_one_api_request(tmp_path_factory):
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: scripts/test.py installs Debian's chromium, "
-        "or set CHROMIUM_PATH to a Chromium binary"
-    )
+def test_the_userscript_annotates_a_task_list_with_one_api_request(tmp_path_factory, browser):
     app = build_app(tmp_path_factory, API_RATE_LIMIT="100/minute")
     site = _site_with_reviews(app)
 
-    with serving(app) as base_url, serving_fixtures() as task_site, sync_playwright() as p:
+    with serving(app) as base_url, serving_fixtures() as task_site:
         script = USERSCRIPT.read_text(encoding="utf-8")
         configured = re.sub(
             r'const TASKOPTICON_URL = "[^"]*";',
@@ -115,9 +100,8 @@ def test_the_userscript_annotates_a_task_list_with_one_api_request(tmp_path_fact
         )
         assert configured != script, "the script's address setting has moved"
 
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-US")
         try:
-            context = browser.new_context(locale="en-US")
             page = context.new_page()
             api_requests = []
             page.on(
@@ -172,6 +156,5 @@ def test_the_userscript_annotates_a_task_list_with_one_api_request(tmp_path_fact
 
             # The requester page the badge links to exists.
             assert page.request.get(f"{base_url}/requesters/{acme_id}").status == 200
-            context.close()
         finally:
-            browser.close()
+            context.close()

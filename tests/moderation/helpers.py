@@ -25,6 +25,10 @@ def figures(target) -> tuple:
         target.median_hourly_usd_cents,
         target.stats.get("all"),
         target.stats.get("recent"),
+        [
+            (row.month, row.reviewers, row.median_hourly_usd_cents)
+            for row in aggregates.pay_series(target, months=1200)
+        ],
     )
 
 

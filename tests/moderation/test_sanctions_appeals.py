@@ -22,7 +22,8 @@ from community.moderation.models import ActionKind, AppealStatus, ModerationActi
 from community.proofs import service as proofs
 from community.proofs.models import Proof
 from community.reviews import service as reviews
-from community.reviews.models import Review
+from community.reviews.aggregates import pay_series
+from community.reviews.models import PayMonth, Review
 from community.search import service as search
 from tests.conftest import (
     flag_data,
@@ -256,7 +257,8 @@ def test_merging_requesters_keeps_every_row_and_recounts(app):
     both = make_user()
     make_review(both, survivor, score_pay=5)
     make_review(target=survivor)
-    make_review(target=loser)
+    paid = {"reward_minor": 300, "currency": "USD", "minutes": 60, "outcome": "approved"}
+    make_review(target=loser, **paid)
     latest = make_review(both, loser, score_pay=1)
     make_proof(requester=loser)
     make_flag(requester=loser, confirmed=True)
@@ -274,6 +276,10 @@ def test_merging_requesters_keeps_every_row_and_recounts(app):
     assert latest.is_current
     assert survivor.warning_count == 1
     assert_figures_exact(survivor)
+    assert [(row.reviewers, row.median_hourly_usd_cents) for row in pay_series(survivor)] == [
+        (1, 300)
+    ]
+    assert count(PayMonth, requester_id=loser_id) == 0
     # The loser's address and identifier lead to the survivor.
     assert catalog.get_requester_or_404(loser_id).id == survivor.id
     assert catalog.find_requester(platform, "A1DUPLICATE001", None).id == survivor.id

@@ -1,13 +1,23 @@
 """The stored figures after every kind of review change, checked against hand-computed values."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from community.core.database import utcnow
 from community.extensions import db
 from community.reviews import aggregates
 from community.reviews import service as reviews
-from community.reviews.aggregates import CountedReview, ranking_score, window_figures
+from community.reviews.aggregates import (
+    CountedReview,
+    month_shift,
+    monthly_hourly_usd,
+    pay_series,
+    ranking_score,
+    window_figures,
+)
+from community.reviews.models import PayMonth
 from tests.conftest import (
     first_index,
     make_platform,
@@ -243,3 +253,99 @@ def test_the_target_is_locked_before_a_new_review_points_to_it(app):
         make_review(make_user(), requester)
     locked = first_index(statements, "FOR UPDATE OF requesters")
     assert locked < first_index(statements, "INSERT INTO reviews")
+
+
+def _paid_review(target, cents_per_hour: int, days_ago: int = 0, author=None):
+    review = make_review(
+        author, target, reward_minor=cents_per_hour, currency="USD", minutes=60, outcome="approved"
+    )
+    if days_ago:
+        review.created_at = review.created_at - timedelta(days=days_ago)
+        aggregates.refresh(target)
+        db.session.commit()
+    return review
+
+
+def _series(target):
+    return [(row.month, row.reviewers, row.median_hourly_usd_cents) for row in pay_series(target)]
+
+
+def test_hourly_pay_by_month_is_stored_with_each_review(app):
+    requester = make_requester()
+    now = utcnow()
+    this_month = now.date().replace(day=1)
+    _paid_review(requester, 300)
+    _paid_review(requester, 500)
+    _paid_review(requester, 800)
+    assert _series(requester) == [(this_month, 3, 500)]
+
+    older = _paid_review(requester, 100, days_ago=70)
+    month = older.created_at.date().replace(day=1)
+    assert _series(requester)[0] == (month, 1, 100)
+    assert _series(requester)[-1] == (this_month, 3, 500)
+
+
+def test_a_review_without_pay_facts_adds_no_month(app):
+    requester = make_requester()
+    make_review(target=requester)  # scores only
+    make_review(target=requester, reward_minor=100, currency="USD", minutes=10, outcome="pending")
+    assert _series(requester) == []
+    assert db.session.scalar(select(func.count()).select_from(PayMonth)) == 0
+
+
+def test_the_series_follows_withdrawals_and_counts_each_member_once(app):
+    requester = make_requester()
+    author = make_user()
+    _paid_review(requester, 200, author=author)
+    latest = _paid_review(requester, 1000, author=author)  # replaces the first in every figure
+    _paid_review(requester, 400)
+    this_month = utcnow().date().replace(day=1)
+    assert _series(requester) == [(this_month, 2, 700)]
+    reviews.withdraw_review(author, latest)  # the first review counts again
+    assert _series(requester) == [(this_month, 2, 300)]
+
+
+def test_a_month_without_counted_reviews_leaves_the_series(app):
+    requester = make_requester()
+    author = make_user()
+    old = _paid_review(requester, 100, days_ago=70, author=author)
+    _paid_review(requester, 500)
+    assert len(_series(requester)) == 2
+    reviews.withdraw_review(author, old)
+    assert [row[1:] for row in _series(requester)] == [(1, 500)]
+
+
+def test_platform_and_requester_series_are_separate_and_read_twelve_months(app):
+    platform = make_platform()
+    requester = make_requester(platform)
+    _paid_review(platform, 900)
+    for months_ago in range(14):
+        _paid_review(requester, 100 + months_ago, days_ago=months_ago * 31)
+    assert [row[1:] for row in _series(platform)] == [(1, 900)]
+    series = _series(requester)
+    assert len(series) <= 12
+    assert series[-1][0] == utcnow().date().replace(day=1)
+    assert series[0][0] >= month_shift(series[-1][0], -11)
+
+
+def test_month_shift_crosses_years():
+    assert month_shift(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    assert month_shift(date(2025, 11, 1), 14) == date(2027, 1, 1)
+    assert month_shift(date(2026, 5, 1), 0) == date(2026, 5, 1)
+
+
+def test_monthly_hourly_usd_takes_the_median_of_each_month():
+    def row(cents, day):
+        return CountedReview(
+            *([3] * 3), None, None, None, None, None, None, cents, None, None, None, None, day
+        )
+
+    rows = [
+        row(100, datetime(2026, 3, 31, 23, 59)),
+        row(300, datetime(2026, 3, 1)),
+        row(None, datetime(2026, 3, 2)),
+        row(250, datetime(2026, 4, 1)),
+        row(350, datetime(2026, 4, 9)),
+    ]
+    assert monthly_hourly_usd(rows) == {date(2026, 3, 1): (2, 200), date(2026, 4, 1): (2, 300)}
+    assert monthly_hourly_usd([]) == {}

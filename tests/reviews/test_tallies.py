@@ -1,5 +1,6 @@
 """A write changes the stored figures by the reviews it touches, and they stay exactly what a
-recount from every review gives, whatever happened in between and however time went by."""
+recount from every review gives, whatever happened in between and however time went by: the
+figures, the tallies and the monthly hourly-pay series."""
 
 import random
 from datetime import timedelta
@@ -36,6 +37,10 @@ def stored(target) -> dict:
         ),
         "stats": stats,
         "tally": (row.everything, row.recent, row.recent_since),
+        "pay_months": [
+            (month.month, month.reviewers, month.median_hourly_usd_cents)
+            for month in aggregates.pay_series(target, months=1000)
+        ],
     }
 
 
@@ -208,3 +213,22 @@ def test_what_members_say_about_pay_stays_equal_to_a_recount(app):
         reports.recount_payment_reports(platform.id)
         assert rows() == kept
         db.session.rollback()
+
+
+def test_a_hidden_review_the_window_moves_over_was_never_counted(app):
+    """When the last-days window moves, the reviews it leaves behind are taken out of its
+    figures: only those that counted, never a hidden one."""
+    now = utcnow()
+    requester = make_requester()
+    hidden = make_review(target=requester, score_pay=1)
+    make_review(target=requester, score_pay=5)
+    moderation.hide(make_user(trust=2, role=Role.MODERATOR), "review", hidden.id, "spam", REASON)
+    recent_days = app.config["STATS_RECENT_DAYS"]
+    hidden.created_at = now - timedelta(days=recent_days - 5)
+    aggregates.refresh(requester, now)
+    db.session.commit()
+    later = now + timedelta(days=10)  # the hidden review is now older than the window
+    aggregates.apply(requester, {}, {}, later)
+    db.session.flush()
+    assert requester.stats["recent"]["reviewers"] == 1
+    assert_equal_to_a_recount(requester)

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from community.core.charts import SVG_ELEMENTS
 from community.core.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -27,11 +28,12 @@ _WHITESPACE = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def site_tags() -> frozenset[str]:
-    """Every element the templates write (WTForms widgets included), the Markdown allowlist."""
+    """Every element the templates write (WTForms widgets included), the charts drawn on the
+    server, the Markdown allowlist."""
     written = set()
     for template in TEMPLATES.rglob("*.html"):
         written.update(re.findall(r"<([a-z][a-z0-9]*)\b", template.read_text()))
-    return frozenset(written | WIDGET_TAGS | USER_CONTENT_TAGS)
+    return frozenset(written | WIDGET_TAGS | USER_CONTENT_TAGS | SVG_ELEMENTS)
 
 
 SITE_TAGS = site_tags()
