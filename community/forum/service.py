@@ -389,8 +389,10 @@ def post_visibility_changed(post: Post, before: str) -> None:
     visibility (hidden, restored, deleted). The caller commits."""
     delta = _counted(post.visibility) - _counted(before)
     thread = post.thread
+    db.session.flush()
+    lock_row(db.session, thread)  # a reply may be counting at the same moment
     thread.post_count = max(0, thread.post_count + delta)
-    thread.category.post_count = max(0, thread.category.post_count + delta)
+    _count_in_category(thread.category_id, posts=delta)
     if post.number == 1:
         search.enqueue("thread", post.thread_id)
     else:
@@ -400,9 +402,9 @@ def post_visibility_changed(post: Post, before: str) -> None:
 def thread_visibility_changed(thread: Thread, before: str) -> None:
     """The same for a whole thread: its category's counts, its document and its posts'."""
     delta = _counted(thread.visibility) - _counted(before)
-    category = thread.category
-    category.thread_count = max(0, category.thread_count + delta)
-    category.post_count = max(0, category.post_count + delta * thread.post_count)
+    db.session.flush()
+    lock_row(db.session, thread)  # its post count, as replies leave it
+    _count_in_category(thread.category_id, threads=delta, posts=delta * thread.post_count)
     _reindex_thread(thread)
 
 
@@ -418,12 +420,12 @@ def move_thread(thread: Thread, category: Category) -> None:
     """Move a thread and its counts to another category (moderators). The caller commits."""
     if category.id == thread.category_id:
         return
+    db.session.flush()
+    lock_row(db.session, thread)  # its post count, as replies leave it
     counted = _counted(thread.visibility)
-    old = thread.category
-    old.thread_count = max(0, old.thread_count - counted)
-    old.post_count = max(0, old.post_count - counted * thread.post_count)
-    category.thread_count += counted
-    category.post_count += counted * thread.post_count
+    posts = counted * thread.post_count
+    _count_in_category(thread.category_id, threads=-counted, posts=-posts)
+    _count_in_category(category.id, threads=counted, posts=posts)
     if category.last_post_at is None or thread.last_post_at > category.last_post_at:
         category.last_post_at = thread.last_post_at
     thread.category = category
