@@ -178,9 +178,16 @@ def queue():
     )
 
 
+def _action_form_for(reports) -> ActionForm:
+    """An empty form whose reason is the one members reported most."""
+    reasons = Counter(report.reason for report in reports)
+    return ActionForm(formdata=None, code=reasons.most_common(1)[0][0] if reasons else None)
+
+
 def _item_page(kind: str, item, form: ActionForm | None = None) -> str:
     author = sanctions.get_member_or_404(item.author_id) if item.author_id else None
     thread = item if kind == "thread" else None
+    reports = service.reports_of(kind, item.id)
     return render_template(
         "moderation/item.html",
         kind=kind,
@@ -189,9 +196,9 @@ def _item_page(kind: str, item, form: ActionForm | None = None) -> str:
         summary=items.kind(kind).summary(item),
         body_html=items.kind(kind).body_html(item),
         public_url=items.kind(kind).public_url(item),
-        reports=service.reports_of(kind, item.id),
+        reports=reports,
         history=service.actions_on(kind, item.id),
-        form=form or _fill_action_form(ActionForm(formdata=None), kind),
+        form=form or _fill_action_form(_action_form_for(reports), kind),
         can_act=permissions.can_moderate(current_user, kind, item),
         thread=thread,
     )

@@ -558,3 +558,15 @@ def test_moderation_pages_speak_french(app):
         (f"/requesters/{review.requester_id}", "Masqué par les modérateurs"),
     ):
         assert french in text(client.get(url)), url
+
+
+def test_the_item_page_starts_with_the_reason_members_reported_most(app):
+    thread = make_thread(title="Payout thread")
+    post = forum.reply(make_user(), thread, "You are a fraud and everyone knows your name.")
+    for reason in ("harassment", "spam", "harassment"):
+        client_of(app, make_user(trust=1)).post(
+            f"/report/post/{post.id}", data={"reason": reason, "details": ""}
+        )
+    page = text(client_of(app, moderator()).get(f"/moderation/items/post/{post.id}"))
+    chosen = re.search(r'<option selected value="(\w+)"|<option value="(\w+)" selected', page)
+    assert chosen and "harassment" in chosen.groups()
