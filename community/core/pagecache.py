@@ -6,6 +6,9 @@ and query string) and per language, for visitors who are not logged in and have 
 waiting. Nothing of a visitor is in it: the CSRF token of the language switcher (the only form
 those pages show a visitor) is written into each answer as it leaves, the visitor's own.
 
+Parts of pages that show nobody's own things (a requester's figures and charts) are kept the
+same way for every visitor, logged in or not (`cached_fragment`).
+
 When it goes stale: every transaction that changes a row (the search outbox aside) raises the
 content version in the same transaction, and a page is served again only under the version
 it was made under, read at the start of each request; and never longer than
@@ -24,6 +27,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import TextClause, event, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -183,11 +187,14 @@ def watch_changes() -> None:
 # Serving
 
 
-def _cacheable() -> bool:
+def _keeps_fragments() -> bool:
     if request.method != "GET" or current_app.config["PAGE_CACHE_SECONDS"] <= 0:
         return False
-    view = current_app.view_functions.get(request.endpoint)
-    if view not in _cached_views:
+    return current_app.view_functions.get(request.endpoint) in _cached_views
+
+
+def _cacheable() -> bool:
+    if not _keeps_fragments():
         return False
     return not current_user.is_authenticated and not session.get("_flashes")
 
@@ -210,12 +217,20 @@ def _with_token(html: str) -> str:
     return html.replace(_placeholder(), generate_csrf())
 
 
+def _read_version() -> int | None:
+    return current_app.extensions.setdefault("page_cache_version", VersionReader()).read()
+
+
 def serve_from_cache():
-    """before_request: the kept page, when there is one for this address, language and version."""
+    """before_request: the kept page, when there is one for this address, language and version.
+    For a logged-in member, the version its kept fragments may be served under: read before the
+    view reads anything, so that nothing older is kept under it."""
     if not _cacheable():
+        if _keeps_fragments():
+            g.content_version = _read_version()
         return None
     key = (request.full_path, str(get_locale()))
-    version = current_app.extensions.setdefault("page_cache_version", VersionReader()).read()
+    version = g.content_version = _read_version()
     if version is None:
         return None
     html = _cache().get(key, version)
@@ -231,6 +246,21 @@ def csrf_token_for_page() -> str:
     if g.get("page_cache_key") is not None:
         return _placeholder()
     return generate_csrf()
+
+
+def cached_fragment(*key, caller):
+    """`{% call cached_fragment("figures", "requester", requester.id) %}…{% endcall %}` in the
+    template of a `@cached_page` view: the part between is made once per language and content
+    version and served again to everyone. It must show nobody's own things and hold no form."""
+    version = g.get("content_version")
+    if version is None:
+        return caller()
+    full_key = ("fragment", *key, str(get_locale()))
+    html = _cache().get(full_key, version)
+    if html is None:
+        html = str(caller())
+        _cache().put(full_key, version, html, current_app.config["PAGE_CACHE_SECONDS"])
+    return Markup(html)  # nosec B704 # HTML this template made, kept as it was made
 
 
 def keep_page(response):
@@ -253,3 +283,4 @@ def init_page_cache(app: Flask) -> None:
     app.before_request(serve_from_cache)
     app.after_request(keep_page)
     app.context_processor(lambda: {"csrf_token": csrf_token_for_page})
+    app.jinja_env.globals["cached_fragment"] = cached_fragment

@@ -549,13 +549,15 @@ def _recount_pay_months(target: Platform | Requester, touched: list[CountedRevie
     """Recount the months of the reviews a write touched, from their counted reviews only."""
     months = {_month_of(row.created_at) for row in touched if row.hourly_usd_cents is not None}
     for month in months:
-        rows = _counted_between(
-            target,
-            datetime.combine(month, datetime.min.time()),
-            datetime.combine(month_shift(month, 1), datetime.min.time()),
-            set(),
+        # The hourly figures alone: a big requester's month holds thousands of reviews.
+        query = select(Review.hourly_usd_cents).where(
+            Review.is_current.is_(True),
+            Review.hourly_usd_cents.is_not(None),
+            Review.created_at >= datetime.combine(month, datetime.min.time()),
+            Review.created_at < datetime.combine(month_shift(month, 1), datetime.min.time()),
         )
-        series = monthly_hourly_usd(rows)
+        values = list(db.session.scalars(_of_target(query, target)))
+        series = {month: (len(values), round(statistics.median(values)))} if values else {}
         _store_pay_months(target, series, only=month)
 
 

@@ -159,3 +159,21 @@ def test_an_error_page_of_a_kept_view_carries_the_visitors_own_token(client):
     assert page.status_code == 404
     assert pagecache._placeholder() not in page.get_data(as_text=True)
     assert csrf_token_from(page.get_data(as_text=True))
+
+
+def test_members_get_kept_figures_made_again_after_every_change(client):
+    requester = make_requester()
+    make_review(target=requester, score_pay=2)
+    member = make_user()
+    login(client, member.username)
+    url = f"/requesters/{requester.id}"
+    client.get(url)  # the message "You are logged in" shows once
+    first = client.get(url).get_data(as_text=True)
+    kept = [key for key in client.application.extensions["page_cache"].entries if "fragment" in key]
+    assert kept == [("fragment", "figures", "requester", requester.id, "en")]
+    assert client.get(url).get_data(as_text=True) == first
+    assert "ranking score from 1 reviewer<" in first and member.username in first
+    make_review(target=requester, score_pay=5)
+    assert "ranking score from 2 reviewers" in client.get(url).get_data(as_text=True)
+    french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "note de classement d'après 2 évaluateurs" in french.replace("&#39;", "'")
