@@ -1,5 +1,7 @@
 """Database engine set-up: SQLite tuned for several server processes, and time helpers."""
 
+import fcntl
+import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -41,9 +43,46 @@ def write_transaction():
         _write_intent.reset(token)
 
 
+class WriterQueue:
+    """Writers of every process wait for the SQLite write lock in the kernel (flock on a file
+    beside the database), woken the moment the writer before them is done.
+
+    SQLite's own wait polls, sleeping up to 100 ms between tries: a writer that waits while
+    another process takes the lock again and again can wait for seconds (seen in the bench: p50
+    35 ms, p95 0.9 s with just two writers). The lock dies with its process, so a killed worker
+    never blocks the others; SQLite's busy timeout still guards the moment of a commit."""
+
+    def __init__(self, database: str):
+        self.path = f"{database}.writers"
+
+    # Each database connection has its own open file (in `info`, the pool's dictionary of that
+    # connection): the lock then also orders the threads of one process.
+
+    def open(self, info: dict) -> None:
+        info["writer_queue"] = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        info["writer_queue_held"] = False
+
+    def enter(self, info: dict) -> None:
+        if "writer_queue" in info and not info["writer_queue_held"]:
+            fcntl.flock(info["writer_queue"], fcntl.LOCK_EX)
+            info["writer_queue_held"] = True
+
+    def leave(self, info: dict) -> None:
+        if info.get("writer_queue_held"):
+            fcntl.flock(info["writer_queue"], fcntl.LOCK_UN)
+            info["writer_queue_held"] = False
+
+    def close(self, info: dict) -> None:
+        if "writer_queue" in info:
+            os.close(info.pop("writer_queue"))  # releases the lock too
+
+
 def configure_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    queue = WriterQueue(database) if database and database != ":memory:" else None
+
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    def on_connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -51,10 +90,34 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if queue:
+            queue.open(record.info)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+        if _wants_write_lock():
+            if queue:
+                queue.enter(connection.connection.info)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except Exception:
+                if queue:
+                    queue.leave(connection.connection.info)
+                raise
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    if queue:
+        # Released as the transaction ends: a writer woken before the COMMIT is through waits
+        # that moment in SQLite's own busy handler (its first tries come within milliseconds).
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, lambda connection: queue.leave(connection.connection.info))
+
+        @event.listens_for(engine.pool, "reset")
+        def on_reset(_dbapi_connection, record, _reset_state):
+            queue.leave(record.info)
+
+        event.listen(engine.pool, "close", lambda _dbapi, record: queue.close(record.info))
 
 
 def init_database(app: Flask, engine: Engine) -> None:

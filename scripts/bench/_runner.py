@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class Endpoint:
     cookie: str | None = None
     form: str | None = None
     members: list[dict] = field(default_factory=list)
+    connections: int | None = None  # None: the run's own (16)
 
 
 @dataclass
@@ -275,6 +276,24 @@ def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoin
         return urllib.parse.urlencode(fields).replace("MARKER", "MARKER")
 
     batch = f"/api/v1/platforms/{platform}/requesters?ids="
+    review = Endpoint(
+        "write: review of the biggest requester",
+        [f"/requesters/{biggest['id']}/reviews/new"],
+        method="POST",
+        target="write",
+        form=form(REVIEW_FORM),
+        members=writers,
+    )
+    reply = Endpoint(
+        "write: reply in the big thread",
+        [f"/threads/{thread['id']}/reply"],
+        method="POST",
+        target="write",
+        form=form(REPLY_FORM),
+        members=writers,
+    )
+    # Writes again with one connection per worker: what a writer waits when the site is not
+    # saturated (with 16, 14 requests queue behind the 2 that run).
     return [
         Endpoint("home", ["/"]),
         Endpoint(f"platform page ({platform})", [f"/platforms/{platform}"]),
@@ -305,22 +324,10 @@ def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoin
             [batch + ids for ids in manifest["batches"]],
             target="batch",
         ),
-        Endpoint(
-            "write: review of the biggest requester",
-            [f"/requesters/{biggest['id']}/reviews/new"],
-            method="POST",
-            target="write",
-            form=form(REVIEW_FORM),
-            members=writers,
-        ),
-        Endpoint(
-            "write: reply in the big thread",
-            [f"/threads/{thread['id']}/reply"],
-            method="POST",
-            target="write",
-            form=form(REPLY_FORM),
-            members=writers,
-        ),
+        review,
+        reply,
+        replace(review, name=f"{review.name}, 2 connections", connections=2),
+        replace(reply, name=f"{reply.name}, 2 connections", connections=2),
     ]
 
 

@@ -1,4 +1,6 @@
+import fcntl
 import multiprocessing
+import os
 import threading
 
 import pytest
@@ -90,6 +92,33 @@ def test_a_writer_waits_for_the_other_instead_of_failing(app):
         assert release.is_set()
         connection.rollback()
     thread.join()
+
+
+def _queue_is_free(database: str) -> bool:
+    fd = os.open(f"{database}.writers", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # releases it, when taken
+
+
+def test_writers_queue_in_the_kernel_from_begin_to_commit_or_rollback(app):
+    """While a write transaction runs, the queue's file lock is taken (another process, opening
+    the file for itself, would wait); it is free again the moment the transaction ends."""
+    database = db.engine.url.database
+    for end in ("commit", "rollback"):
+        with write_transaction(), db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+            assert not _queue_is_free(database)
+            getattr(connection, end)()
+            assert _queue_is_free(database)
+    with db.engine.connect() as connection:  # readers never queue
+        connection.exec_driver_sql("SELECT 1")
+        assert _queue_is_free(database)
+        connection.rollback()
 
 
 def test_write_requests_take_the_lock_when_they_begin(app, client):

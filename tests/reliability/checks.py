@@ -1,7 +1,9 @@
 """What must hold in an instance after load, a crash or a restore. Each check returns the list of
 what is wrong (empty when all is well), so a test shows every problem at once."""
 
+import json
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -17,6 +19,16 @@ from community.reviews.models import Review
 from community.search import service as search
 from community.search.documents import make_key, sources
 from tests.reliability.load import Write
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def keep_figures(name: str, report: dict) -> None:
+    """test-artifacts/<name>-<database>.json, which CI keeps beside the screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}-{report['database']}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
 
 FIGURES = (
     "reviewer_count",

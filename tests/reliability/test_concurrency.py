@@ -68,6 +68,7 @@ def test_twenty_members_writing_at_once_through_four_workers(tmp_path, capsys):
     }
     with capsys.disabled():
         print(f"\nconcurrency figures: {json.dumps(report)}")
+    checks.keep_figures("concurrency", report)
 
     assert not tally.unexpected, (tally.unexpected[:10], log)
     assert "database is locked" not in log and "Traceback" not in log, log

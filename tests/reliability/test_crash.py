@@ -93,6 +93,7 @@ def test_killing_workers_mid_write_loses_nothing_that_was_answered(tmp_path, cap
     }
     with capsys.disabled():
         print(f"\ncrash figures: {json.dumps(figures_report)}")
+    checks.keep_figures("crash", figures_report)
 
     assert len(killed) == KILLS and killed.count("database writer") >= 2
     assert tally.cut_writes >= 1  # writes whose answer never came: some were committed, some not
