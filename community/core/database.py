@@ -120,9 +120,23 @@ def configure_sqlite(engine: Engine) -> None:
         event.listen(engine.pool, "close", lambda _dbapi, record: queue.close(record.info))
 
 
+def configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # The default cost of a random read (4) is a spinning disk's. Rows bulk-loaded in date
+        # order then made PostgreSQL read a month of every requester's reviews by date rather
+        # than the month of one requester through its own index: 18 ms instead of 4 on every
+        # review of a big requester. The site's working set is in memory or on an SSD.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET random_page_cost = 1.1")
+        dbapi_connection.commit()
+
+
 def init_database(app: Flask, engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        configure_postgres(engine)
 
 
 def lock_row(session, obj) -> None:
