@@ -170,6 +170,11 @@ def _before_commit(session) -> None:
         )
 
 
+def index_changed(session) -> None:
+    """The search index changed (outside the database, for Whoosh): search pages went stale."""
+    session.info["content_changed"] = True
+
+
 def _after_rollback(session) -> None:
     session.info.pop("content_changed", None)
 
@@ -239,6 +244,11 @@ def serve_from_cache():
         return current_app.response_class(_with_token(html), mimetype="text/html")
     g.page_cache_key = (key, version)
     return None
+
+
+def do_not_keep() -> None:
+    """For a view, before it renders: this answer is not for everyone (results cut short)."""
+    g.pop("page_cache_key", None)
 
 
 def csrf_token_for_page() -> str:

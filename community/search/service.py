@@ -18,6 +18,7 @@ from datetime import timedelta
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, func, insert, select
 
+from community.core import pagecache
 from community.core.database import utcnow, write_transaction
 from community.extensions import db
 from community.search.backend import IndexUnavailable, SearchBackend, SearchRequest, SearchResults
@@ -121,6 +122,8 @@ def _drain_once() -> bool:
         for start in range(0, len(applied), DRAIN_BATCH):
             chunk = applied[start : start + DRAIN_BATCH]
             db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
+        if applied:
+            pagecache.index_changed(db.session)
         db.session.commit()
     return True
 

@@ -2,6 +2,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.catalog import service as catalog
+from community.core import pagecache
 from community.core.pagination import page_number
 from community.search import service
 from community.search.documents import split_key
@@ -45,6 +46,7 @@ def result_url(hit) -> str:
 
 
 @bp.get("/search")
+@pagecache.cached_page
 def search():
     query = request.args.get("q", "")
     kind = request.args.get("kind", "")
@@ -63,6 +65,8 @@ def search():
         page_number(request.args.get("page")),
         10,
     )
+    if not complete or (results is not None and results.timed_out):
+        pagecache.do_not_keep()  # kept, results cut short would be served to every visitor
     names = {p.id: p.name for p in platforms}
     return render_template(
         "search/results.html",

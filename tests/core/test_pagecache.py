@@ -68,7 +68,7 @@ def test_every_change_is_on_the_next_page(client):
     )
 
 
-def test_every_committed_change_raises_the_version_and_the_outbox_does_not(app):
+def test_every_committed_change_raises_the_version_and_so_does_the_index_not_the_outbox(app):
     before = version()
     make_requester()
     assert version() > before
@@ -81,8 +81,27 @@ def test_every_committed_change_raises_the_version_and_the_outbox_does_not(app):
 
     search.enqueue("thread", 1)
     db.session.commit()
-    search.drain()
     assert version() == before
+    search.drain()  # search pages show what the index holds
+    assert version() > before
+    before = version()
+    search.drain()  # nothing waiting: nothing changed
+    assert version() == before
+
+
+def test_a_kept_search_page_shows_a_new_post_once_the_index_has_it(client, selects):
+    from community.search import service as search
+
+    thread = make_thread(title="Payout questions")
+    search.drain()
+    assert "Payout questions" in client.get("/search?q=payout").get_data(as_text=True)
+    selects.clear()
+    assert "Payout questions" in client.get("/search?q=payout").get_data(as_text=True)
+    assert [s for s in selects if "content_versions" not in s] == []  # kept
+    forum.reply(make_user(), thread, "The payout arrived after nine days, with the bonus.")
+    assert "nine days" not in client.get("/search?q=payout").get_data(as_text=True)
+    search.drain()  # what the page showed meanwhile was kept under the reply's version
+    assert "nine days" in client.get("/search?q=payout").get_data(as_text=True)
 
 
 def test_a_rolled_back_change_raises_nothing(app):
