@@ -89,13 +89,15 @@ def _init_extensions(app: Flask) -> None:
         init_database(app, db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    init_page_cache(app)  # after CSRFProtect: its csrf_token() for templates is wrapped
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "community" / "translations"),
     )
     limiter.init_app(app)
+    # After CSRFProtect (its csrf_token() for templates is wrapped) and the limiter (a kept
+    # answer is still counted against the limits).
+    init_page_cache(app)
 
     from community.accounts.service import load_by_session_token
 

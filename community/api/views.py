@@ -12,6 +12,7 @@ from community.api.http import finish_api_response
 from community.api.openapi import document
 from community.catalog import service as catalog
 from community.core.errors import NotFound
+from community.core.pagecache import cached_page
 from community.extensions import csrf, limiter
 from community.flags import service as flags
 from community.flags.models import FlagStatus
@@ -41,11 +42,13 @@ def _listing(endpoint: str, **values):
 
 
 @bp.get("/openapi.json")
+@cached_page
 def openapi():
     return jsonify(document())
 
 
 @bp.get("/platforms")
+@cached_page
 def platforms():
     sort = service.choice(request.args.get("sort"), "sort", PLATFORM_SORTS, "name")
     number, per_page, link = _listing("api.platforms", sort=sort)
@@ -55,6 +58,7 @@ def platforms():
 
 
 @bp.get("/platforms/<slug>")
+@cached_page
 def platform(slug: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     assessment = legit.assess(platform, scam_warnings=flags.scam_warnings(platform))
@@ -63,6 +67,7 @@ def platform(slug: str):
 
 
 @bp.get("/platforms/<slug>/proofs")
+@cached_page
 def platform_proofs(slug: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     evidence = legit.gather(platform, legit.Rules.from_config(current_app.config))
@@ -70,6 +75,7 @@ def platform_proofs(slug: str):
 
 
 @bp.get("/platforms/<slug>/reviews")
+@cached_page
 def platform_reviews(slug: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     sort = service.choice(request.args.get("sort"), "sort", REVIEW_SORTS, "newest")
@@ -79,6 +85,7 @@ def platform_reviews(slug: str):
 
 
 @bp.get("/platforms/<slug>/requesters")
+@cached_page
 def requester_lookup(slug: str):
     """The batch lookup of browser add-ons: ?ids=A1,B2,... (at most API_BATCH_MAX_IDS)."""
     platform = catalog.get_platform_by_slug_or_404(slug)
@@ -97,6 +104,7 @@ def requester_lookup(slug: str):
 
 
 @bp.get("/platforms/<slug>/requesters/<external_id>")
+@cached_page
 def platform_requester(slug: str, external_id: str):
     platform = catalog.get_platform_by_slug_or_404(slug)
     requester = catalog.find_requester(platform, external_id, None)
@@ -106,6 +114,7 @@ def platform_requester(slug: str, external_id: str):
 
 
 @bp.get("/requesters")
+@cached_page
 def requesters():
     slug = request.args.get("platform") or None
     platform = catalog.get_platform_by_slug_or_404(slug) if slug else None
@@ -117,11 +126,13 @@ def requesters():
 
 
 @bp.get("/requesters/<int:requester_id>")
+@cached_page
 def requester(requester_id: int):
     return _requester_detail(catalog.get_requester_or_404(requester_id))
 
 
 @bp.get("/requesters/<int:requester_id>/reviews")
+@cached_page
 def requester_reviews(requester_id: int):
     requester = catalog.get_requester_or_404(requester_id)
     sort = service.choice(request.args.get("sort"), "sort", REVIEW_SORTS, "newest")
@@ -131,6 +142,7 @@ def requester_reviews(requester_id: int):
 
 
 @bp.get("/flags", endpoint="flags")
+@cached_page
 def flags_list():
     slug = request.args.get("platform") or None
     platform = catalog.get_platform_by_slug_or_404(slug) if slug else None

@@ -1,9 +1,9 @@
 """Whole pages for visitors who are not logged in, kept by each server process and served again
 while nothing changed.
 
-What is kept: the HTML of the GET pages whose views say so (`@cached_page`), per address (path
-and query string) and per language, for visitors who are not logged in and have no message
-waiting. Nothing of a visitor is in it: the CSRF token of the language switcher (the only form
+What is kept: the HTML of the GET pages whose views say so (`@cached_page`), and the JSON
+answers of the read API, per address (path and query string) and per language, for visitors
+who are not logged in and have no message waiting (the API reads no cookie: always so). Nothing of a visitor is in it: the CSRF token of the language switcher (the only form
 those pages show a visitor) is written into each answer as it leaves, the visitor's own.
 
 Parts of pages that show nobody's own things (a requester's figures and charts) are kept the
@@ -35,6 +35,7 @@ from community.extensions import db
 
 # Tables whose changes no page shows: the search outbox is the index's bookkeeping.
 UNSEEN_TABLES = frozenset({"search_outbox", "content_versions"})
+KEPT_TYPES = frozenset({"text/html", "application/json"})  # pages, and answers of the read API
 _cached_views: set = set()
 
 
@@ -59,6 +60,7 @@ class Entry:
     expires: float
     html: str
     size: int
+    mimetype: str
 
 
 class PageCache:
@@ -68,7 +70,7 @@ class PageCache:
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, version: int) -> str | None:
+    def get(self, key: tuple, version: int) -> Entry | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is None:
@@ -77,16 +79,18 @@ class PageCache:
                 self._drop(key)
                 return None
             self.entries.move_to_end(key)
-            return entry.html
+            return entry
 
-    def put(self, key: tuple, version: int, html: str, seconds: float) -> None:
+    def put(
+        self, key: tuple, version: int, html: str, seconds: float, mimetype: str = "text/html"
+    ) -> None:
         size = len(html)
         if size > self.max_bytes // 8:
             return
         with self.lock:
             if key in self.entries:
                 self._drop(key)
-            self.entries[key] = Entry(version, time.monotonic() + seconds, html, size)
+            self.entries[key] = Entry(version, time.monotonic() + seconds, html, size, mimetype)
             self.size += size
             while self.size > self.max_bytes:
                 self._drop(next(iter(self.entries)))
@@ -238,10 +242,10 @@ def serve_from_cache():
     version = g.content_version = _read_version()
     if version is None:
         return None
-    html = _cache().get(key, version)
-    if html is not None:
+    entry = _cache().get(key, version)
+    if entry is not None:
         g.page_cache_hit = True
-        return current_app.response_class(_with_token(html), mimetype="text/html")
+        return current_app.response_class(_with_token(entry.html), mimetype=entry.mimetype)
     g.page_cache_key = (key, version)
     return None
 
@@ -266,10 +270,11 @@ def cached_fragment(*key, caller):
     if version is None:
         return caller()
     full_key = ("fragment", *key, str(get_locale()))
-    html = _cache().get(full_key, version)
-    if html is None:
-        html = str(caller())
-        _cache().put(full_key, version, html, current_app.config["PAGE_CACHE_SECONDS"])
+    entry = _cache().get(full_key, version)
+    if entry is not None:
+        return Markup(entry.html)  # nosec B704 # HTML this template made, kept as it was made
+    html = str(caller())
+    _cache().put(full_key, version, html, current_app.config["PAGE_CACHE_SECONDS"])
     return Markup(html)  # nosec B704 # HTML this template made, kept as it was made
 
 
@@ -282,8 +287,9 @@ def keep_page(response):
     html = response.get_data(as_text=True)
     # A form of WTForms put a real token in the page: it is this visitor's, never kept.
     real_token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"]) is not None
-    if response.status_code == 200 and response.mimetype == "text/html" and not real_token:
-        _cache().put(key, version, html, current_app.config["PAGE_CACHE_SECONDS"])
+    if response.status_code == 200 and response.mimetype in KEPT_TYPES and not real_token:
+        seconds = current_app.config["PAGE_CACHE_SECONDS"]
+        _cache().put(key, version, html, seconds, response.mimetype)
     response.set_data(_with_token(html))  # error pages too: each visitor's own token
     return response
 

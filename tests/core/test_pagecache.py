@@ -196,3 +196,19 @@ def test_members_get_kept_figures_made_again_after_every_change(client):
     assert "ranking score from 2 reviewers" in client.get(url).get_data(as_text=True)
     french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "note de classement d'après 2 évaluateurs" in french.replace("&#39;", "'")
+
+
+def test_api_answers_are_kept_with_their_headers_until_something_changes(client, selects):
+    requester = make_requester()
+    make_review(target=requester, score_pay=2)
+    url = f"/api/v1/requesters/{requester.id}"
+    first = client.get(url)
+    selects.clear()
+    again = client.get(url)
+    assert [s for s in selects if "content_versions" not in s] == []
+    assert again.get_json() == first.get_json()
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert again.mimetype == "application/json"
+    make_review(target=requester, score_pay=5)
+    assert client.get(url).get_json()["aggregates"]["reviewer_count"] == 2
