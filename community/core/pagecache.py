@@ -3,8 +3,9 @@ while nothing changed.
 
 What is kept: the HTML of the GET pages whose views say so (`@cached_page`), and the JSON
 answers of the read API, per address (path and query string) and per language, for visitors
-who are not logged in and have no message waiting (the API reads no cookie: always so). Nothing of a visitor is in it: the CSRF token of the language switcher (the only form
-those pages show a visitor) is written into each answer as it leaves, the visitor's own.
+who are not logged in and have no message waiting (the API reads no cookie: always so). Nothing
+of a visitor is in it: the CSRF token of the language switcher (the only form those pages show
+a visitor) is written into each answer as it leaves, the visitor's own.
 
 Parts of pages that show nobody's own things (a requester's figures and charts) are kept the
 same way for every visitor, logged in or not (`cached_fragment`).
@@ -27,7 +28,6 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy import TextClause, event, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -272,10 +272,10 @@ def cached_fragment(*key, caller):
     full_key = ("fragment", *key, str(get_locale()))
     entry = _cache().get(full_key, version)
     if entry is not None:
-        return Markup(entry.html)  # nosec B704 # HTML this template made, kept as it was made
-    html = str(caller())
+        return entry.html  # the Markup that caller() made, kept as it is
+    html = caller()
     _cache().put(full_key, version, html, current_app.config["PAGE_CACHE_SECONDS"])
-    return Markup(html)  # nosec B704 # HTML this template made, kept as it was made
+    return html
 
 
 def keep_page(response):

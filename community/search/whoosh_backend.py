@@ -23,9 +23,9 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stop
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import FilterCollector, TimeLimit
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.matching import ReadTooFar
 from whoosh.query import And, NumericRange, Or, Phrase, Term
 from whoosh.support.charset import accent_map
-from whoosh.matching import ReadTooFar
 from whoosh.writing import LockError
 
 from community.search import whoosh_bulk
