@@ -272,26 +272,19 @@ def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoin
     def search(kind: str) -> list[str]:
         return [f"/search?q={urllib.parse.quote(q)}" for q in queries[kind]]
 
-    def form(fields: dict) -> str:
-        return urllib.parse.urlencode(fields).replace("MARKER", "MARKER")
+    def write(name: str, path: str, fields: dict) -> Endpoint:
+        form = urllib.parse.urlencode(fields)  # MARKER: replaced by wrk with a unique word
+        return Endpoint(name, [path], "POST", "write", form=form, members=writers)
 
     batch = f"/api/v1/platforms/{platform}/requesters?ids="
-    review = Endpoint(
-        "write: review of the biggest requester",
-        [f"/requesters/{biggest['id']}/reviews/new"],
-        method="POST",
-        target="write",
-        form=form(REVIEW_FORM),
-        members=writers,
-    )
-    reply = Endpoint(
-        "write: reply in the big thread",
-        [f"/threads/{thread['id']}/reply"],
-        method="POST",
-        target="write",
-        form=form(REPLY_FORM),
-        members=writers,
-    )
+    writes = [
+        write(
+            "write: review of the biggest requester",
+            f"/requesters/{biggest['id']}/reviews/new",
+            REVIEW_FORM,
+        ),
+        write("write: reply in the big thread", f"/threads/{thread['id']}/reply", REPLY_FORM),
+    ]
     # Writes again with one connection per worker: what a writer waits when the site is not
     # saturated (with 16, 14 requests queue behind the 2 that run).
     return [
@@ -324,10 +317,8 @@ def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoin
             [batch + ids for ids in manifest["batches"]],
             target="batch",
         ),
-        review,
-        reply,
-        replace(review, name=f"{review.name}, 2 connections", connections=2),
-        replace(reply, name=f"{reply.name}, 2 connections", connections=2),
+        *writes,
+        *(replace(w, name=f"{w.name}, 2 connections", connections=2) for w in writes),
     ]
 
 
