@@ -11,7 +11,6 @@ same way: a write recounts only the months of the reviews it touches.
 Pages read the stored figures and never recompute them.
 """
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -465,21 +464,13 @@ def _refresh_requesters(ids: list[int], since: datetime, now: datetime) -> None:
     db.session.execute(delete(ReviewTally).where(ReviewTally.requester_id.in_(ids)))
     db.session.execute(insert(ReviewTally), tallies)
     months = [
-        {"requester_id": requester_id, "month": month, "reviewers": count, "median": median}
+        {"requester_id": requester_id, "month": month, **month_values(counts)}
         for requester_id, counted_rows in rows.items()
-        for month, (count, median) in monthly_hourly_usd(counted_rows).items()
+        for month, counts in monthly_hourly_usd(counted_rows).items()
     ]
     db.session.execute(delete(PayMonth).where(PayMonth.requester_id.in_(ids)))
     if months:
-        db.session.execute(
-            insert(PayMonth).values(
-                requester_id=bindparam("requester_id"),
-                month=bindparam("month"),
-                reviewers=bindparam("reviewers"),
-                median_hourly_usd_cents=bindparam("median"),
-            ),
-            months,
-        )
+        db.session.execute(insert(PayMonth), months)
 
 
 def apply(
@@ -522,7 +513,7 @@ def apply(
         if latest is None or review.created_at > latest:
             latest = review.created_at
     _store(target, row, everything, recent, since, latest, now)
-    _recount_pay_months(target, [*removed.values(), *added.values()])
+    _move_pay_months(target, removed.values(), added.values())
 
 
 # The monthly hourly-pay series
@@ -532,33 +523,70 @@ def _month_of(moment: datetime) -> date:
     return moment.date().replace(day=1)
 
 
-def monthly_hourly_usd(rows: Iterable[CountedReview]) -> dict[date, tuple[int, int]]:
-    """{first day of a month: (reviews giving an hourly pay, their median in US cents)}, by the
-    month each counted review was written."""
-    by_month: dict[date, list[int]] = defaultdict(list)
+def monthly_hourly_usd(rows: Iterable[CountedReview]) -> dict[date, Counter]:
+    """{first day of a month: histogram of the hourly pays in US cents}, by the month each
+    counted review that gives one was written."""
+    by_month: dict[date, Counter] = defaultdict(Counter)
     for row in rows:
         if row.hourly_usd_cents is not None:
-            by_month[_month_of(row.created_at)].append(row.hourly_usd_cents)
+            by_month[_month_of(row.created_at)][row.hourly_usd_cents] += 1
+    return dict(sorted(by_month.items()))
+
+
+def month_values(counts: Counter) -> dict:
+    """The stored columns of a month, from the histogram of its hourly pays."""
+    reviewers = sum(counts.values())
     return {
-        month: (len(values), round(statistics.median(values)))
-        for month, values in sorted(by_month.items())
+        "reviewers": reviewers,
+        "median_hourly_usd_cents": round(_median(_pairs(counts), reviewers)),
+        "hourly_counts": _flat(counts),
     }
 
 
-def _recount_pay_months(target: Platform | Requester, touched: list[CountedReview]) -> None:
-    """Recount the months of the reviews a write touched, from their counted reviews only."""
-    months = {_month_of(row.created_at) for row in touched if row.hourly_usd_cents is not None}
-    for month in months:
-        # The hourly figures alone: a big requester's month holds thousands of reviews.
-        query = select(Review.hourly_usd_cents).where(
-            Review.is_current.is_(True),
-            Review.hourly_usd_cents.is_not(None),
-            Review.created_at >= datetime.combine(month, datetime.min.time()),
-            Review.created_at < datetime.combine(month_shift(month, 1), datetime.min.time()),
-        )
-        values = list(db.session.scalars(_of_target(query, target)))
-        series = {month: (len(values), round(statistics.median(values)))} if values else {}
-        _store_pay_months(target, series, only=month)
+def _move_pay_months(
+    target: Platform | Requester,
+    removed: Iterable[CountedReview],
+    added: Iterable[CountedReview],
+) -> None:
+    """Move the histograms of the months of the reviews that stopped and started counting.
+    A month stored without its histogram (before it was kept), or out of step, is recounted."""
+    moves: dict[date, Counter] = defaultdict(Counter)
+    for sign, rows in ((-1, removed), (1, added)):
+        for row in rows:
+            if row.hourly_usd_cents is not None:
+                moves[_month_of(row.created_at)][row.hourly_usd_cents] += sign
+    if not moves:
+        return
+    query = select(PayMonth).where(_owned_by(target), PayMonth.month.in_(moves))
+    stored = {row.month: row for row in db.session.scalars(query)}
+    for month, move in moves.items():
+        row = stored.get(month)
+        counts = _kept_counts(row)
+        if counts is not None:
+            counts.update(move)
+        if counts is None or min(counts.values(), default=0) < 0:
+            counts = _month_counts(target, month)
+        _store_month(target, month, row, +counts)
+
+
+def _kept_counts(row: PayMonth | None) -> Counter | None:
+    """The histogram a stored month keeps, or None when there is none to trust."""
+    if row is None:
+        return Counter()
+    if row.hourly_counts is None or sum(row.hourly_counts[1::2]) != row.reviewers:
+        return None
+    return _counter(row.hourly_counts)
+
+
+def _month_counts(target: Platform | Requester, month: date) -> Counter:
+    """The month's histogram from its counted reviews."""
+    query = select(Review.hourly_usd_cents).where(
+        Review.is_current.is_(True),
+        Review.hourly_usd_cents.is_not(None),
+        Review.created_at >= datetime.combine(month, datetime.min.time()),
+        Review.created_at < datetime.combine(month_shift(month, 1), datetime.min.time()),
+    )
+    return Counter(db.session.scalars(_of_target(query, target)))
 
 
 def _owned_by(target: Platform | Requester):
@@ -567,27 +595,30 @@ def _owned_by(target: Platform | Requester):
     return PayMonth.platform_id == target.id
 
 
-def _store_pay_months(
-    target: Platform | Requester, series: dict[date, tuple[int, int]], only: date | None = None
+def _store_month(
+    target: Platform | Requester, month: date, row: PayMonth | None, counts: Counter
 ) -> None:
-    """Write the months that changed (all of them, or the one month `only`)."""
-    query = select(PayMonth).where(_owned_by(target))
-    if only is not None:
-        query = query.where(PayMonth.month == only)
-    stored = {row.month: row for row in db.session.scalars(query)}
-    gone = [row.id for month, row in stored.items() if month not in series]
-    if gone:
-        db.session.execute(delete(PayMonth).where(PayMonth.id.in_(gone)))
-    for month, (reviewers, median) in series.items():
-        row = stored.get(month)
-        if row is None:
-            row = PayMonth(month=month)
-            if isinstance(target, Requester):
-                row.requester_id = target.id
-            else:
-                row.platform_id = target.id
-            db.session.add(row)
-        row.reviewers, row.median_hourly_usd_cents = reviewers, median
+    if not counts:
+        if row is not None:
+            db.session.delete(row)
+        return
+    if row is None:
+        row = PayMonth(month=month)
+        if isinstance(target, Requester):
+            row.requester_id = target.id
+        else:
+            row.platform_id = target.id
+        db.session.add(row)
+    for name, value in month_values(counts).items():
+        setattr(row, name, value)
+
+
+def _store_pay_months(target: Platform | Requester, series: dict[date, Counter]) -> None:
+    stored = {
+        row.month: row for row in db.session.scalars(select(PayMonth).where(_owned_by(target)))
+    }
+    for month in stored.keys() | series.keys():
+        _store_month(target, month, stored.get(month), series.get(month, Counter()))
 
 
 def pay_series(target: Platform | Requester, months: int = 12) -> list[PayMonth]:

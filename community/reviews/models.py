@@ -182,7 +182,7 @@ class ReviewRevision(db.Model):
 class PayMonth(db.Model):
     """Effective hourly pay (converted to US dollars) that the counted reviews of one target
     written in one month report: the stored series behind the "hourly pay over time" chart.
-    Rewritten by `aggregates.refresh` with the other figures of the target."""
+    Kept by `aggregates` with the other figures of the target."""
 
     __tablename__ = "pay_months"
 
@@ -195,6 +195,9 @@ class PayMonth(db.Model):
     month: Mapped[date]  # the first day of the month (UTC)
     reviewers: Mapped[int]  # counted reviews of that month that give an hourly pay
     median_hourly_usd_cents: Mapped[int]
+    # Their histogram, [cents, reviews, ...]: a write moves it instead of rereading the month.
+    # None in months stored before it was kept (recounted at their next write).
+    hourly_counts: Mapped[list[int] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("platform_id", "month"),

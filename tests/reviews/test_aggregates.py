@@ -1,5 +1,6 @@
 """The stored figures after every kind of review change, checked against hand-computed values."""
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from community.reviews import service as reviews
 from community.reviews.aggregates import (
     CountedReview,
     month_shift,
+    month_values,
     monthly_hourly_usd,
     pay_series,
     ranking_score,
@@ -315,6 +317,20 @@ def test_a_month_without_counted_reviews_leaves_the_series(app):
     assert [row[1:] for row in _series(requester)] == [(1, 500)]
 
 
+@pytest.mark.parametrize("stored_counts", [None, [999, 5]], ids=["not kept yet", "out of step"])
+def test_a_month_without_its_true_histogram_is_recounted_at_its_next_write(app, stored_counts):
+    requester = make_requester()
+    _paid_review(requester, 300)
+    _paid_review(requester, 500)
+    month = db.session.scalars(select(PayMonth)).one()
+    month.hourly_counts = stored_counts  # as migration 0008 left it, or damaged
+    db.session.commit()
+    _paid_review(requester, 800)
+    db.session.refresh(month)
+    assert (month.reviewers, month.median_hourly_usd_cents) == (3, 500)
+    assert month.hourly_counts == [300, 1, 500, 1, 800, 1]
+
+
 def test_platform_and_requester_series_are_separate_and_read_twelve_months(app):
     platform = make_platform()
     requester = make_requester(platform)
@@ -347,5 +363,18 @@ def test_monthly_hourly_usd_takes_the_median_of_each_month():
         row(250, datetime(2026, 4, 1)),
         row(350, datetime(2026, 4, 9)),
     ]
-    assert monthly_hourly_usd(rows) == {date(2026, 3, 1): (2, 200), date(2026, 4, 1): (2, 300)}
+    series = monthly_hourly_usd(rows)
+    assert series == {
+        date(2026, 3, 1): Counter({100: 1, 300: 1}),
+        date(2026, 4, 1): Counter({250: 1, 350: 1}),
+    }
+    assert [month_values(counts)["median_hourly_usd_cents"] for counts in series.values()] == [
+        200,
+        300,
+    ]
+    assert month_values(Counter({120: 2, 500: 1})) == {
+        "reviewers": 3,
+        "median_hourly_usd_cents": 120,
+        "hourly_counts": [120, 2, 500, 1],
+    }
     assert monthly_hourly_usd([]) == {}

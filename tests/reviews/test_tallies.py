@@ -38,7 +38,7 @@ def stored(target) -> dict:
         "stats": stats,
         "tally": (row.everything, row.recent, row.recent_since),
         "pay_months": [
-            (month.month, month.reviewers, month.median_hourly_usd_cents)
+            (month.month, month.reviewers, month.median_hourly_usd_cents, month.hourly_counts)
             for month in aggregates.pay_series(target, months=1000)
         ],
     }
