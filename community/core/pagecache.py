@@ -245,7 +245,8 @@ def serve_from_cache():
     entry = _cache().get(key, version)
     if entry is not None:
         g.page_cache_hit = True
-        return current_app.response_class(_with_token(entry.html), mimetype=entry.mimetype)
+        body = _with_token(entry.html) if entry.mimetype == "text/html" else entry.html
+        return current_app.response_class(body, mimetype=entry.mimetype)
     g.page_cache_key = (key, version)
     return None
 
