@@ -117,7 +117,8 @@ def _refresh_current(author_id: int | None, platform_id: int, requester_id: int 
     )
     db.session.execute(
         update(Review)
-        .where(same_target)
+        # Only the rows that change: the one counted until now and the one counted from now.
+        .where(same_target, Review.is_current.is_(True) | (Review.id == latest))
         .values(is_current=(Review.id == latest) if latest else False)
         .execution_options(synchronize_session="fetch")
     )
@@ -130,9 +131,10 @@ def _counted_of(review: Review) -> dict[int, aggregates.CountedReview]:
     columns = (Review.id, Review.is_current, *aggregates.COUNTED_COLUMNS)
     if review.author_id is None:  # a deleted member's review: only itself
         query = select(*columns).where(Review.id == review.id)
-    else:  # the member's few reviews of the target, through the member's index
+    else:  # the member's reviews of the target, through the member's index
         query = select(*columns).where(
-            _same_target(review.author_id, review.platform_id, review.requester_id)
+            _same_target(review.author_id, review.platform_id, review.requester_id),
+            Review.is_current.is_(True),
         )
     return {
         row[0]: aggregates.CountedReview(*row[2:]) for row in db.session.execute(query) if row[1]
