@@ -7,7 +7,8 @@ a requester with fifty thousand reviewers costs what a review of a new one does;
 recounts everything from the reviews (daily, and after merges). Both give the same figures:
 the tally of the same reviews is the same integers, whatever order they came in.
 The monthly hourly-pay series behind the chart (`pay_months`, read by `pay_series`) is kept the
-same way: a write recounts only the months of the reviews it touches.
+same way: each month keeps the histogram of its hourly pays, which a write moves by the reviews
+it touches.
 Pages read the stored figures and never recompute them.
 """
 
