@@ -5,10 +5,13 @@ import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import wraps
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+
+from community.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -20,6 +23,7 @@ def utcnow() -> datetime:
 
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+_reads_first: ContextVar[bool] = ContextVar("reads_first", default=False)
 
 
 def _wants_write_lock() -> bool:
@@ -30,7 +34,42 @@ def _wants_write_lock() -> bool:
     # never block anyone.
     if _write_intent.get():
         return True
-    return has_request_context() and request.method not in READ_METHODS
+    return has_request_context() and request.method not in READ_METHODS and not _reads_first.get()
+
+
+def reads_first(view):
+    """A write view whose service is marked `@writes`: its other transactions (the member,
+    the form, the page it redirects to) only read, and take no write lock. Otherwise a request
+    holds SQLite's write lock from its first read to its end, and writers queue for each
+    other's whole request instead of for their writes alone."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = _reads_first.set(True)
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _reads_first.reset(token)
+
+    return wrapped
+
+
+def writes(service):
+    """A service that writes. In a `@reads_first` view, the transaction that read ends first
+    (nothing was written in it), so what the write relies on is read again under the lock."""
+
+    @wraps(service)
+    def wrapped(*args, **kwargs):
+        if _reads_first.get():
+            db.session.commit()
+        reads = _reads_first.set(False)
+        try:
+            with write_transaction():
+                return service(*args, **kwargs)
+        finally:
+            _reads_first.reset(reads)
+
+    return wrapped
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from community.accounts.models import User
 from community.catalog import service as catalog
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility
-from community.core.database import lock_row, utcnow
+from community.core.database import lock_row, utcnow, writes
 from community.core.errors import DomainError, NotFound, PermissionDenied
 from community.core.limits import check_daily_quota, check_not_suspended
 from community.core.markup import render_markdown
@@ -335,6 +335,7 @@ def start_thread(
     return thread
 
 
+@writes
 def reply(author, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
     if not permissions.can_reply(author, thread):
         raise PermissionDenied(_("This thread is locked: it takes no more replies."))

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
 from community.core.content import can_read
+from community.core.database import reads_first
 from community.core.errors import NotFound, PermissionDenied
 from community.core.forms import options
 from community.core.limits import limit_read_marks, limit_writes
@@ -188,6 +189,7 @@ def thread(thread_id: int):
 
 
 @bp.route("/threads/<int:thread_id>/reply", methods=["GET", "POST"])
+@reads_first
 @login_required
 @limit_writes
 def reply(thread_id: int):

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts import service as accounts
 from community.catalog.models import Platform, Requester
 from community.core.content import Visibility, publicly_listed
-from community.core.database import lock_row, utcnow
+from community.core.database import lock_row, utcnow, writes
 from community.core.errors import NotFound, PermissionDenied
 from community.core.limits import check_daily_quota, check_not_suspended
 from community.core.markup import render_markdown
@@ -176,6 +176,7 @@ def recount_target(target: Platform | Requester) -> None:
         reports.recount_payment_reports(target.id)
 
 
+@writes
 def submit_review(
     author, target: Platform | Requester, data: ReviewData, submission_key: str
 ) -> Review:

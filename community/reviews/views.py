@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.catalog import service as catalog
+from community.core.database import reads_first
 from community.core.errors import PermissionDenied
 from community.core.limits import limit_writes
 from community.core.pagination import page_number
@@ -45,6 +46,7 @@ def _publish(form, target):
 
 
 @bp.route("/requesters/<int:requester_id>/reviews/new", methods=["GET", "POST"])
+@reads_first
 @login_required
 @limit_writes
 def review_requester(requester_id: int):
@@ -58,6 +60,7 @@ def review_requester(requester_id: int):
 
 
 @bp.route("/platforms/<slug>/reviews/new", methods=["GET", "POST"])
+@reads_first
 @login_required
 @limit_writes
 def review_platform(slug: str):

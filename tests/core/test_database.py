@@ -177,3 +177,34 @@ def test_read_requests_use_deferred_transactions(app, client):
         event.remove(db.engine, "before_cursor_execute", remember)
     assert "BEGIN" in statements
     assert "BEGIN IMMEDIATE" not in statements
+
+
+def test_a_reply_reads_without_the_lock_and_takes_it_for_its_write_alone(app, client):
+    """@reads_first views: the member and the thread are read, then read again under the lock by
+    the service, whose transaction alone holds it; the page it redirects to is read without it."""
+    from sqlalchemy import event
+
+    from tests.conftest import login, make_thread, make_user
+
+    thread = make_thread()
+    login(client, make_user().username)
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement.split()[0] + (" IMMEDIATE" if "IMMEDIATE" in statement else ""))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        response = client.post(
+            f"/threads/{thread.id}/reply", data={"body": "Paid today, all of it."}
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert response.status_code == 302
+    write = statements.index("BEGIN IMMEDIATE")
+    assert "SELECT" in statements[:write] and "INSERT" not in statements[:write]
+    redirect = statements.index("BEGIN", write + 1)  # reads the page it redirects to
+    assert "INSERT" in statements[write:redirect]
+    drain = statements.index("BEGIN IMMEDIATE", redirect)  # the search outbox, after the answer
+    assert set(statements[redirect:drain]) == {"BEGIN", "SELECT"}
+    assert _queue_is_free(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
