@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -114,5 +114,11 @@ class Subscription(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
     last_read_number: Mapped[int] = mapped_column(default=0)
+    # An unread notice of new posts in the thread waits for the member (who is not told again
+    # until they read it): a new post tells only the followers not told yet, however many follow.
+    told: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    __table_args__ = (UniqueConstraint("user_id", "thread_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "thread_id"),
+        Index("ix_thread_subscriptions_thread_told", "thread_id", "told"),
+    )

@@ -293,13 +293,16 @@ def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -
         thread.id,
         post.id,
     )
-    notifications.notify_followers(
-        select(Subscription.user_id).where(Subscription.thread_id == thread.id),
-        thread.id,
-        post.id,
-        author.id,
-        told=[*mentioned_ids, *quoted_ids],
+    # Mentioned and quoted members have their own notice of this post.
+    untold = (
+        (Subscription.thread_id == thread.id)
+        & Subscription.told.is_(False)
+        & Subscription.user_id.not_in([author.id, *mentioned_ids, *quoted_ids])
     )
+    notifications.notify_followers(
+        select(Subscription.user_id).where(untold), thread.id, post.id, author.id
+    )
+    db.session.execute(update(Subscription).where(untold).values(told=True))
     _subscribe(author, thread, read_up_to=post.number)
     accounts.count_contribution(author, +1)
     if post.number == 1:

@@ -7,6 +7,7 @@ from community.core.database import utcnow
 from community.core.errors import NotFound
 from community.core.pagination import Page, paginate
 from community.extensions import db
+from community.forum.models import Subscription
 from community.notifications.models import Notification, NotificationKind
 
 
@@ -35,29 +36,16 @@ def notify(
             )
 
 
-def notify_followers(
-    followers, thread_id: int, post_id: int, actor_id: int, told: list[int]
-) -> None:
-    """A new post: each follower of the thread (`followers`, a query of user ids) hears of it,
-    once until they read the thread: a follower with an unread notice of this thread already
-    is not told again. One statement, however many follow. The caller commits."""
-    waiting = (
-        select(Notification.id)
-        .where(
-            Notification.thread_id == thread_id,
-            Notification.user_id == followers.selected_columns[0],
-            Notification.read_at.is_(None),
-            Notification.kind == NotificationKind.REPLY,
-        )
-        .exists()
-    )
+def notify_followers(followers, thread_id: int, post_id: int, actor_id: int) -> None:
+    """A new post: each follower in `followers` (a query of user ids, of the followers not told
+    yet) hears of it. One statement, however many follow. The caller commits."""
     query = followers.add_columns(
         literal(str(NotificationKind.REPLY)),
         literal(actor_id),
         literal(thread_id),
         literal(post_id),
         literal(utcnow()),
-    ).where(followers.selected_columns[0].not_in([actor_id, *told]), ~waiting)
+    )
     columns = ["user_id", "kind", "actor_id", "thread_id", "post_id", "created_at"]
     db.session.execute(insert(Notification).from_select(columns, query))
 
@@ -85,6 +73,8 @@ def open_notification(user, notification_id: int) -> Notification:
         raise NotFound(_("This notification does not exist."))
     if notification.read_at is None:
         notification.read_at = utcnow()
+        if notification.kind == NotificationKind.REPLY:
+            _untold(user, Subscription.thread_id == notification.thread_id)
         db.session.commit()
     return notification
 
@@ -95,11 +85,23 @@ def mark_all_read(user) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    _untold(user)
     db.session.commit()
+
+
+def _untold(user, *where) -> None:
+    """The member read the notices of new posts (of the threads `where` picks): the next post
+    tells them again."""
+    db.session.execute(
+        update(Subscription)
+        .where(Subscription.user_id == user.id, Subscription.told.is_(True), *where)
+        .values(told=False)
+    )
 
 
 def mark_thread_read(user, thread_id: int) -> None:
     """Reading a thread clears its notifications too. The caller commits."""
+    _untold(user, Subscription.thread_id == thread_id)
     db.session.execute(
         update(Notification)
         .where(

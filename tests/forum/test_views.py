@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from community.accounts.models import Role
@@ -265,3 +266,29 @@ def test_a_follower_hears_of_new_posts_once_until_reading_the_thread(client):
     assert not db.session.scalar(
         select(func.count()).select_from(Notification).where(Notification.user_id == writer.id)
     )
+
+
+@pytest.mark.parametrize("reading", ["the thread", "the notice", "all notices"])
+def test_a_follower_who_read_the_notice_in_any_way_is_told_again(client, reading):
+    from community.notifications import service as notifications
+
+    follower, writer = make_user(), make_user()
+    thread = make_thread()
+    forum.subscribe(follower, thread)
+    db.session.commit()
+    forum.reply(writer, thread, "A new post for the follower.")
+    forum.reply(writer, thread, "Another one: not told twice.")
+    notice = db.session.scalars(
+        select(Notification).where(Notification.user_id == follower.id)
+    ).one()
+    if reading == "the thread":
+        forum.mark_read(follower, thread, thread.last_number)
+    elif reading == "the notice":
+        notifications.open_notification(follower, notice.id)
+    else:
+        notifications.mark_all_read(follower)
+    forum.reply(writer, thread, "A third, after the follower read.")
+    unread = select(Notification).where(
+        Notification.user_id == follower.id, Notification.read_at.is_(None)
+    )
+    assert len(db.session.scalars(unread).all()) == 1
