@@ -177,21 +177,27 @@ def tally_of(rows) -> Tally:
 # Figures from a tally
 
 
-def _nth(histogram: list[tuple[int, int]], index: int) -> int:
-    """The value at `index` of the sorted values a histogram [(value, count), ...] stands for."""
-    seen = 0
+def _values_at(histogram: list[tuple[int, int]], indices: list[int]) -> list[int]:
+    """The values at `indices` (ascending) of the sorted values a histogram [(value, count), ...]
+    stands for, in one pass (a big requester's histogram holds thousands of values)."""
+    found, seen, wanted = [], 0, iter(indices)
+    index = next(wanted, None)
     for value, amount in histogram:
         seen += amount
-        if index < seen:
-            return value
+        while index is not None and index < seen:
+            found.append(value)
+            index = next(wanted, None)
+        if index is None:
+            return found
     raise IndexError(index)
 
 
 def _median(histogram: list[tuple[int, int]], count: int):
     """statistics.median of the values."""
     if count % 2:
-        return _nth(histogram, count // 2)
-    return (_nth(histogram, count // 2 - 1) + _nth(histogram, count // 2)) / 2
+        return _values_at(histogram, [count // 2])[0]
+    low, high = _values_at(histogram, [count // 2 - 1, count // 2])
+    return (low + high) / 2
 
 
 def _quartiles(histogram: list[tuple[int, int]], count: int) -> tuple[int, int, int]:
@@ -200,12 +206,10 @@ def _quartiles(histogram: list[tuple[int, int]], count: int) -> tuple[int, int, 
         value = histogram[0][0]
         return value, value, value
     last = count - 1
-    result = []
-    for i in range(1, 4):
-        j, delta = divmod(i * last, 4)
-        low, high = _nth(histogram, j), _nth(histogram, j + 1)
-        result.append(round((low * (4 - delta) + high * delta) / 4))
-    return tuple(result)
+    cuts = [divmod(i * last, 4) for i in range(1, 4)]
+    wanted = sorted({j + step for j, _delta in cuts for step in (0, 1)})
+    at = dict(zip(wanted, _values_at(histogram, wanted), strict=True))
+    return tuple(round((at[j] * (4 - delta) + at[j + 1] * delta) / 4) for j, delta in cuts)
 
 
 def _share(hits: int, total: int) -> float | None:

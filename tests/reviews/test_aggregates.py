@@ -378,3 +378,19 @@ def test_monthly_hourly_usd_takes_the_median_of_each_month():
         "hourly_counts": [120, 2, 500, 1],
     }
     assert monthly_hourly_usd([]) == {}
+
+
+def test_medians_and_quartiles_of_histograms_are_those_of_the_values():
+    import random
+    import statistics
+
+    from community.reviews.aggregates import _median, _pairs, _quartiles
+
+    rng = random.Random(8)
+    for _ in range(2000):
+        values = [rng.randint(0, rng.choice([3, 30, 3000])) for _ in range(rng.randint(1, 40))]
+        histogram, count = _pairs(Counter(values)), len(values)
+        assert _median(histogram, count) == statistics.median(values)
+        if count > 1:
+            expected = statistics.quantiles(values, n=4, method="inclusive")
+            assert _quartiles(histogram, count) == tuple(round(value) for value in expected)
