@@ -72,7 +72,6 @@ def build_config(instance_path: str) -> dict:
         # Pages kept for visitors who are not logged in (community/core/pagecache.py); 0: none.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 60),
         "PAGE_CACHE_MAX_BYTES": _env_int("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024),
-        "SEARCH_TIMED_OUT_KEEP_SECONDS": _env_int("SEARCH_TIMED_OUT_KEEP_SECONDS", 10),
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
         "SEARCH_TIME_LIMIT_SECONDS": float(os.environ.get("SEARCH_TIME_LIMIT_SECONDS", "1.0")),

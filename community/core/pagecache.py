@@ -256,11 +256,6 @@ def do_not_keep() -> None:
     g.pop("page_cache_key", None)
 
 
-def keep_briefly(seconds: float) -> None:
-    """For a view: keep this answer `seconds` at most (less than PAGE_CACHE_SECONDS)."""
-    g.page_cache_seconds = seconds
-
-
 def csrf_token_for_page() -> str:
     """The template's csrf_token(): a placeholder in a page being kept, swapped at each answer."""
     if g.get("page_cache_key") is not None:
@@ -295,7 +290,6 @@ def keep_page(response):
     real_token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"]) is not None
     if response.status_code == 200 and response.mimetype in KEPT_TYPES and not real_token:
         seconds = current_app.config["PAGE_CACHE_SECONDS"]
-        seconds = min(seconds, g.get("page_cache_seconds", seconds))
         _cache().put(key, version, html, seconds, response.mimetype)
     response.set_data(_with_token(html))  # error pages too: each visitor's own token
     return response

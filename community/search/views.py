@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.catalog import service as catalog
@@ -65,12 +65,10 @@ def search():
         page_number(request.args.get("page")),
         10,
     )
+    # Results cut short by the time limit are kept like any page: the next visitors get them
+    # rather than each running the query that was too costly to finish.
     if not complete:
         pagecache.do_not_keep()  # the index is being rebuilt: a moment later finds more
-    elif results is not None and results.timed_out:
-        # Cut short by the time limit: the next visitors of these seconds get the same page
-        # rather than each running the query that was too costly to finish.
-        pagecache.keep_briefly(current_app.config["SEARCH_TIMED_OUT_KEEP_SECONDS"])
     names = {p.id: p.name for p in platforms}
     return render_template(
         "search/results.html",

