@@ -188,7 +188,8 @@ def test_members_get_kept_figures_made_again_after_every_change(client):
     url = f"/requesters/{requester.id}"
     client.get(url)  # the message "You are logged in" shows once
     first = client.get(url).get_data(as_text=True)
-    kept = [key for key in client.application.extensions["page_cache"].entries if "fragment" in key]
+    entries = client.application.extensions["page_cache"].entries
+    kept = [key for key in entries if key[:2] == ("fragment", "figures")]
     assert kept == [("fragment", "figures", "requester", requester.id, "en")]
     assert client.get(url).get_data(as_text=True) == first
     assert "ranking score from 1 reviewer<" in first and member.username in first
@@ -212,3 +213,25 @@ def test_api_answers_are_kept_with_their_headers_until_something_changes(client,
     assert again.mimetype == "application/json"
     make_review(target=requester, score_pay=5)
     assert client.get(url).get_json()["aggregates"]["reviewer_count"] == 2
+
+
+def test_review_bodies_are_kept_per_readers_country_and_made_again_after_a_change(client):
+    requester = make_requester()
+    author = make_user(country="IN")
+    paid = {"reward_minor": 300, "currency": "USD", "minutes": 60, "outcome": "approved"}
+    review = make_review(
+        author, requester, body="Paid on time, words of the first version.", **paid
+    )
+    url = f"/requesters/{requester.id}"
+    for reader, compared in ((make_user(country="FR"), True), (make_user(country=None), False)):
+        login(client, reader.username)
+        client.get(url)  # the message "You are logged in" shows once
+        html = client.get(url).get_data(as_text=True)
+        assert "words of the first version" in html
+        assert ("Your country's minimum" in html) is compared  # each reader's own country
+        client.post("/logout")
+    entries = client.application.extensions["page_cache"].entries
+    assert sorted(str(key[3]) for key in entries if key[1] == "review") == ["FR", "None"]
+    reviews.edit_review(author, review, review_data(body="Words of the edited version.", **paid))
+    login(client, author.username)
+    assert "Words of the edited version" in client.get(url).get_data(as_text=True)
