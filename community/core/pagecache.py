@@ -223,7 +223,12 @@ def _placeholder() -> str:
 
 
 def _with_token(html: str) -> str:
-    return html.replace(_placeholder(), generate_csrf())
+    """Each visitor's own token in place of the placeholder; an answer without one (the JSON of
+    the API) makes no token."""
+    placeholder = _placeholder()
+    if placeholder not in html:
+        return html
+    return html.replace(placeholder, generate_csrf())
 
 
 def _read_version() -> int | None:
@@ -245,8 +250,7 @@ def serve_from_cache():
     entry = _cache().get(key, version)
     if entry is not None:
         g.page_cache_hit = True
-        body = _with_token(entry.html) if entry.mimetype == "text/html" else entry.html
-        return current_app.response_class(body, mimetype=entry.mimetype)
+        return current_app.response_class(_with_token(entry.html), mimetype=entry.mimetype)
     g.page_cache_key = (key, version)
     return None
 
