@@ -46,6 +46,32 @@ def refresh_payment_report(platform_id: int, author_id: int | None) -> None:
     report.last_told_at, report.last_never_paid_at = last_told, last_never_paid
 
 
+def note_published(review: Review) -> None:
+    """A review just published is its member's newest on the platform: what they say about being
+    paid moves to it, without rereading their reviews. The caller commits."""
+    if review.author_id is None or review.outcome not in TOLD:
+        return
+    if review.visibility != Visibility.VISIBLE:
+        refresh_payment_report(review.platform_id, review.author_id)
+        return
+    report = db.session.scalar(
+        select(PaymentReport).where(
+            PaymentReport.platform_id == review.platform_id,
+            PaymentReport.author_id == review.author_id,
+        )
+    )
+    if report is None:
+        report = PaymentReport(platform_id=review.platform_id, author_id=review.author_id)
+        db.session.add(report)
+    report.last_told_at = _later(report.last_told_at, review.created_at)
+    if review.outcome == Outcome.NEVER_PAID:
+        report.last_never_paid_at = _later(report.last_never_paid_at, review.created_at)
+
+
+def _later(stored: datetime | None, moment: datetime) -> datetime:
+    return moment if stored is None else max(stored, moment)
+
+
 def recount_payment_reports(platform_id: int) -> None:
     """Every member's report on a platform, from its reviews (after a merge). Caller commits."""
     db.session.flush()

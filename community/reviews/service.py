@@ -103,25 +103,28 @@ def _same_target(author_id: int, platform_id: int, requester_id: int | None):
     )
 
 
-def _refresh_current(author_id: int | None, platform_id: int, requester_id: int | None) -> None:
-    """Only the author's latest visible review of a target counts in its figures."""
-    if author_id is None:
-        return
+def _refresh_current(
+    author_id: int, platform_id: int, requester_id: int | None
+) -> dict[int, aggregates.CountedReview]:
+    """Only the author's latest visible review of a target counts in its figures. Returns that
+    review as it counts, by id (empty when none does)."""
     same_target = _same_target(author_id, platform_id, requester_id)
     db.session.flush()
-    latest = db.session.scalar(
-        select(Review.id)
+    latest = db.session.execute(
+        select(Review.id, *aggregates.COUNTED_COLUMNS)
         .where(same_target, Review.visibility == Visibility.VISIBLE)
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(1)
-    )
+    ).first()
+    latest_id = latest[0] if latest else None
     db.session.execute(
         update(Review)
         # Only the rows that change: the one counted until now and the one counted from now.
-        .where(same_target, Review.is_current.is_(True) | (Review.id == latest))
-        .values(is_current=(Review.id == latest) if latest else False)
+        .where(same_target, Review.is_current.is_(True) | (Review.id == latest_id))
+        .values(is_current=(Review.id == latest_id) if latest_id else False)
         .execution_options(synchronize_session="fetch")
     )
+    return {latest_id: aggregates.CountedReview(*latest[1:])} if latest else {}
 
 
 def _counted_of(review: Review) -> dict[int, aggregates.CountedReview]:
@@ -145,6 +148,11 @@ def refresh_target(review: Review, counted_as: aggregates.CountedReview | None =
     """Change the target's figures after any change of `review` (content or visibility): by the
     author's reviews that counted before and those that count now. `counted_as`: the review as
     it was before an edit. The caller commits."""
+    _refresh_figures(review, counted_as)
+    reports.refresh_payment_report(review.platform_id, review.author_id)
+
+
+def _refresh_figures(review: Review, counted_as: aggregates.CountedReview | None = None) -> None:
     target = target_of(review)
     db.session.flush()
     lock_row(db.session, target)
@@ -153,9 +161,10 @@ def refresh_target(review: Review, counted_as: aggregates.CountedReview | None =
         before[review.id] = counted_as
     if review.author_id is None:
         review.is_current = review.visibility == Visibility.VISIBLE
-    _refresh_current(review.author_id, review.platform_id, review.requester_id)
-    aggregates.apply(target, removed=before, added=_counted_of(review))
-    reports.refresh_payment_report(review.platform_id, review.author_id)
+        counted_now = _counted_of(review)
+    else:
+        counted_now = _refresh_current(review.author_id, review.platform_id, review.requester_id)
+    aggregates.apply(target, removed=before, added=counted_now)
 
 
 def recount_target(target: Platform | Requester) -> None:
@@ -205,7 +214,8 @@ def submit_review(
                 Review.author_id == author.id, Review.submission_key == submission_key
             )
         )
-    refresh_target(review)
+    _refresh_figures(review)
+    reports.note_published(review)
     accounts.count_contribution(author, +1)
     search.enqueue("review", review.id)
     db.session.commit()
