@@ -242,19 +242,20 @@ def drive(wrk: str, base: str, endpoint: Endpoint, seconds: float, threads: int,
 # The bench
 
 
+# PICK(a|b|c): one of the choices at random, for each review (scripts/bench/wrk/driver.lua).
 REVIEW_FORM = {
     "submission_key": "MARKER",
-    "score_pay": "4",
-    "score_fairness": "3",
-    "score_communication": "5",
+    "score_pay": "PICK(1|2|3|4|5)",
+    "score_fairness": "PICK(1|2|3|4|5)",
+    "score_communication": "PICK(1|2|3|4|5)",
     "task_title": "Bench survey MARKER",
-    "reward": "0.80",
-    "currency": "USD",
-    "minutes": "12",
-    "outcome": "approved",
-    "days_to_paid": "2",
-    "estimate_honest": "yes",
-    "would_work_again": "yes",
+    "reward": "PICK(0.05|0.30|0.80|1.20|2.50|6.00)",
+    "currency": "PICK(USD|USD|USD|EUR|GBP)",
+    "minutes": "PICK(2|5|12|25|40|90)",
+    "outcome": "PICK(approved|approved|approved|rejected|pending|never_paid|returned)",
+    "days_to_paid": "PICK(0|1|2|3|7|14|30)",
+    "estimate_honest": "PICK(yes|no)",
+    "would_work_again": "PICK(yes|no)",
     "body": "Paid within two days as promised, clear instructions. Marker MARKER for the bench.",
 }
 REPLY_FORM = {"body": "Same here: rejected without explanation last week. Marker MARKER."}
@@ -273,7 +274,8 @@ def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoin
         return [f"/search?q={urllib.parse.quote(q)}" for q in queries[kind]]
 
     def write(name: str, path: str, fields: dict) -> Endpoint:
-        form = urllib.parse.urlencode(fields)  # MARKER: replaced by wrk with a unique word
+        # MARKER: replaced by wrk with a unique word; PICK(...) by one of its choices.
+        form = urllib.parse.urlencode(fields, safe="()|")
         return Endpoint(name, [path], "POST", "write", form=form, members=writers)
 
     batch = f"/api/v1/platforms/{platform}/requesters?ids="

@@ -1,6 +1,8 @@
 -- Drives one endpoint for scripts/bench/run. The data file (BENCH_DATA, written by the runner)
 -- gives the paths to rotate through and, for writes, the logged-in members: their session cookie
--- and CSRF token, and the form fields. Every write carries a unique marker word.
+-- and CSRF token, and the form fields. Every write carries a unique marker word, and each
+-- PICK(a|b|c) of the form is one of its choices at random (reviews with varied facts move the
+-- figures as real ones do).
 local data = dofile(os.getenv("BENCH_DATA"))
 local threads = {}
 local counter = 0
@@ -14,6 +16,13 @@ end
 
 function init(args)
   counter = number * 100003
+  math.randomseed(number * 7919)
+end
+
+local function pick(options)
+  local choices = {}
+  for choice in string.gmatch(options, "[^|]+") do table.insert(choices, choice) end
+  return choices[math.random(#choices)]
 end
 
 function request()
@@ -26,7 +35,8 @@ function request()
   end
   local member = data.members[(counter % #data.members) + 1]
   local marker = string.format("%s%dx%d", data.marker, number, counter)
-  local body = "csrf_token=" .. member.token .. "&" .. string.gsub(data.form, "MARKER", marker)
+  local form = string.gsub(string.gsub(data.form, "MARKER", marker), "PICK%(([^)]*)%)", pick)
+  local body = "csrf_token=" .. member.token .. "&" .. form
   local headers = {
     Cookie = member.cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
