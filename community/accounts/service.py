@@ -3,11 +3,12 @@
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from community.accounts import passwords
 from community.accounts.models import LoginThrottle, Role, User, new_session_token
@@ -52,8 +53,13 @@ def get_member_or_404(username: str) -> User:
     return user
 
 
+@cache
+def _session_query():  # built once: run by every request of a member
+    return select(User).where(User.session_token == bindparam("token"))
+
+
 def load_by_session_token(token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == token))
+    return db.session.scalar(_session_query(), {"token": token})
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
@@ -165,13 +166,18 @@ def _on_execute(state) -> None:
         state.session.info["content_changed"] = True
 
 
+@cache
+def _raise_version():  # built once: run by every write
+    return (
+        update(ContentVersion)
+        .where(ContentVersion.id == 1)
+        .values(version=ContentVersion.version + 1)
+    )
+
+
 def _before_commit(session) -> None:
     if session.info.pop("content_changed", False):
-        session.execute(
-            update(ContentVersion)
-            .where(ContentVersion.id == 1)
-            .values(version=ContentVersion.version + 1)
-        )
+        session.execute(_raise_version())
 
 
 def index_changed(session) -> None:

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -289,34 +290,63 @@ def counted_reviews_of(target: Platform | Requester) -> list[CountedReview]:
     return [CountedReview(*row) for row in db.session.execute(_of_target(query, target))]
 
 
+# The statements of every review write are built once per kind of target and run with their
+# values (bindparam): building a select of the review's columns costs more than running it.
+
+
+def _kind(target: Platform | Requester) -> str:
+    return "requester" if isinstance(target, Requester) else "platform"
+
+
+def _of_kind(kind: str):
+    """The reviews of one target of this kind (bind `target`)."""
+    if kind == "requester":
+        return Review.requester_id == bindparam("target")
+    return (Review.platform_id == bindparam("target")) & Review.requester_id.is_(None)
+
+
+@cache
+def _counted_between_query(kind: str):
+    return select(Review.id, *COUNTED_COLUMNS).where(
+        _of_kind(kind),
+        Review.is_current.is_(True),
+        Review.created_at >= bindparam("start"),
+        Review.created_at < bindparam("end"),
+    )
+
+
 def _counted_between(
     target: Platform | Requester, start: datetime, end: datetime, leave_out: set[int]
 ) -> list[CountedReview]:
-    query = select(Review.id, *COUNTED_COLUMNS).where(
-        Review.is_current.is_(True), Review.created_at >= start, Review.created_at < end
-    )
+    values = {"target": target.id, "start": start, "end": end}
     return [
         CountedReview(*row[1:])
-        for row in db.session.execute(_of_target(query, target))
+        for row in db.session.execute(_counted_between_query(_kind(target)), values)
         if row[0] not in leave_out
     ]
 
 
+@cache
+def _latest_counted_query(kind: str):
+    return select(func.max(Review.created_at)).where(_of_kind(kind), Review.is_current.is_(True))
+
+
 def _latest_counted(target: Platform | Requester) -> datetime | None:
-    query = select(func.max(Review.created_at)).where(Review.is_current.is_(True))
-    return db.session.scalar(_of_target(query, target))
+    return db.session.scalar(_latest_counted_query(_kind(target)), {"target": target.id})
 
 
 # Storing
 
 
+@cache
+def _tally_query(kind: str):
+    owner = ReviewTally.requester_id if kind == "requester" else ReviewTally.platform_id
+    query = select(ReviewTally).where(owner == bindparam("target"))
+    return query.execution_options(populate_existing=True)
+
+
 def _tally_row(target: Platform | Requester) -> ReviewTally | None:
-    query = select(ReviewTally).execution_options(populate_existing=True)
-    if isinstance(target, Requester):
-        query = query.where(ReviewTally.requester_id == target.id)
-    else:
-        query = query.where(ReviewTally.platform_id == target.id)
-    return db.session.scalar(query)
+    return db.session.scalar(_tally_query(_kind(target)), {"target": target.id})
 
 
 def figures_values(everything: Tally, recent: Tally, latest: datetime | None, now: datetime):
@@ -562,8 +592,8 @@ def _move_pay_months(
                 moves[_month_of(row.created_at)][row.hourly_usd_cents] += sign
     if not moves:
         return
-    query = select(PayMonth).where(_owned_by(target), PayMonth.month.in_(moves))
-    stored = {row.month: row for row in db.session.scalars(query)}
+    values = {"target": target.id, "months": list(moves)}
+    stored = {row.month: row for row in db.session.scalars(_months_query(_kind(target)), values)}
     for month, move in moves.items():
         row = stored.get(month)
         counts = _kept_counts(row)
@@ -572,6 +602,14 @@ def _move_pay_months(
         if counts is None or min(counts.values(), default=0) < 0:
             counts = _month_counts(target, month)
         _store_month(target, month, row, +counts)
+
+
+@cache
+def _months_query(kind: str):
+    owner = PayMonth.requester_id if kind == "requester" else PayMonth.platform_id
+    return select(PayMonth).where(
+        owner == bindparam("target"), PayMonth.month.in_(bindparam("months", expanding=True))
+    )
 
 
 def _kept_counts(row: PayMonth | None) -> Counter | None:

@@ -3,8 +3,9 @@
 all of a platform's reviews. Kept in step by every review change (reviews.service)."""
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, select
 
 from community.core.content import Visibility
 from community.extensions import db
@@ -46,6 +47,14 @@ def refresh_payment_report(platform_id: int, author_id: int | None) -> None:
     report.last_told_at, report.last_never_paid_at = last_told, last_never_paid
 
 
+@cache
+def _report_query():  # built once: run by every review write
+    return select(PaymentReport).where(
+        PaymentReport.platform_id == bindparam("platform"),
+        PaymentReport.author_id == bindparam("member"),
+    )
+
+
 def note_published(review: Review) -> None:
     """A review just published is its member's newest on the platform: what they say about being
     paid moves to it, without rereading their reviews. The caller commits."""
@@ -54,12 +63,8 @@ def note_published(review: Review) -> None:
     if review.visibility != Visibility.VISIBLE:
         refresh_payment_report(review.platform_id, review.author_id)
         return
-    report = db.session.scalar(
-        select(PaymentReport).where(
-            PaymentReport.platform_id == review.platform_id,
-            PaymentReport.author_id == review.author_id,
-        )
-    )
+    values = {"platform": review.platform_id, "member": review.author_id}
+    report = db.session.scalar(_report_query(), values)
     if report is None:
         report = PaymentReport(platform_id=review.platform_id, author_id=review.author_id)
         db.session.add(report)

@@ -2,9 +2,10 @@
 
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts import service as accounts
@@ -69,12 +70,25 @@ def target_of(review: Review) -> Platform | Requester:
     return review.requester if review.requester_id else review.platform
 
 
-def reviews_written_today(user) -> int:
-    since = utcnow() - timedelta(days=1)
-    return db.session.scalar(
+@cache
+def _written_since_query():
+    return (
         select(func.count())
         .select_from(Review)
-        .where(Review.author_id == user.id, Review.created_at >= since)
+        .where(Review.author_id == bindparam("author_id"), Review.created_at >= bindparam("since"))
+    )
+
+
+def reviews_written_today(user) -> int:
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(_written_since_query(), {"author_id": user.id, "since": since})
+
+
+@cache
+def _submitted_query():
+    return select(Review).where(
+        Review.author_id == bindparam("author_id"),
+        Review.submission_key == bindparam("submission_key"),
     )
 
 
@@ -95,11 +109,47 @@ def _apply(review: Review, data: ReviewData, author) -> None:
     )
 
 
-def _same_target(author_id: int, platform_id: int, requester_id: int | None):
+# The statements of a review write are built once and run with their values (bindparam):
+# building a select of the review's columns costs SQLAlchemy more than running it.
+
+
+def _same_target(platform_review: bool):
+    """The reviews of one member of one target (values: `_target_values`)."""
     return (
-        (Review.author_id == author_id)
-        & (Review.platform_id == platform_id)
-        & (Review.requester_id == requester_id if requester_id else Review.requester_id.is_(None))
+        (Review.author_id == bindparam("member"))
+        & (Review.platform_id == bindparam("platform"))
+        & (
+            Review.requester_id.is_(None)
+            if platform_review
+            else Review.requester_id == bindparam("requester")
+        )
+    )
+
+
+def _target_values(author_id: int, platform_id: int, requester_id: int | None) -> dict:
+    # Named apart from the columns: an UPDATE reserves the names of its table's columns.
+    return {"member": author_id, "platform": platform_id, "requester": requester_id}
+
+
+@cache
+def _latest_visible_query(platform_review: bool):
+    return (
+        select(Review.id, *aggregates.COUNTED_COLUMNS)
+        .where(_same_target(platform_review), Review.visibility == Visibility.VISIBLE)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _make_current_statement(platform_review: bool):
+    latest = bindparam("latest", type_=Integer)
+    return (
+        update(Review)
+        # Only the rows that change: the one counted until now and the one counted from now.
+        .where(_same_target(platform_review), Review.is_current.is_(True) | (Review.id == latest))
+        .values(is_current=func.coalesce(Review.id == latest, False))
+        .execution_options(synchronize_session="fetch")
     )
 
 
@@ -108,40 +158,36 @@ def _refresh_current(
 ) -> dict[int, aggregates.CountedReview]:
     """Only the author's latest visible review of a target counts in its figures. Returns that
     review as it counts, by id (empty when none does)."""
-    same_target = _same_target(author_id, platform_id, requester_id)
+    values = _target_values(author_id, platform_id, requester_id)
+    platform_review = requester_id is None
     db.session.flush()
-    latest = db.session.execute(
-        select(Review.id, *aggregates.COUNTED_COLUMNS)
-        .where(same_target, Review.visibility == Visibility.VISIBLE)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-        .limit(1)
-    ).first()
+    latest = db.session.execute(_latest_visible_query(platform_review), values).first()
     latest_id = latest[0] if latest else None
-    db.session.execute(
-        update(Review)
-        # Only the rows that change: the one counted until now and the one counted from now.
-        .where(same_target, Review.is_current.is_(True) | (Review.id == latest_id))
-        .values(is_current=(Review.id == latest_id) if latest_id else False)
-        .execution_options(synchronize_session="fetch")
-    )
+    db.session.execute(_make_current_statement(platform_review), {**values, "latest": latest_id})
     return {latest_id: aggregates.CountedReview(*latest[1:])} if latest else {}
+
+
+@cache
+def _counted_query(of: str):
+    """A member's counted reviews of a target (`of` "platform" or "requester"), or the one
+    review of a deleted member (`of` "review")."""
+    query = select(Review.id, Review.is_current, *aggregates.COUNTED_COLUMNS)
+    if of == "review":
+        return query.where(Review.id == bindparam("review_id"))
+    return query.where(_same_target(of == "platform"), Review.is_current.is_(True))
 
 
 def _counted_of(review: Review) -> dict[int, aggregates.CountedReview]:
     """The reviews of `review`'s author that count for its target, as the database has them
     (the flag alone says so: a change of visibility is flushed before the flag follows)."""
     db.session.flush()
-    columns = (Review.id, Review.is_current, *aggregates.COUNTED_COLUMNS)
     if review.author_id is None:  # a deleted member's review: only itself
-        query = select(*columns).where(Review.id == review.id)
+        rows = db.session.execute(_counted_query("review"), {"review_id": review.id})
     else:  # the member's reviews of the target, through the member's index
-        query = select(*columns).where(
-            _same_target(review.author_id, review.platform_id, review.requester_id),
-            Review.is_current.is_(True),
-        )
-    return {
-        row[0]: aggregates.CountedReview(*row[2:]) for row in db.session.execute(query) if row[1]
-    }
+        of = "requester" if review.requester_id else "platform"
+        values = _target_values(review.author_id, review.platform_id, review.requester_id)
+        rows = db.session.execute(_counted_query(of), values)
+    return {row[0]: aggregates.CountedReview(*row[2:]) for row in rows if row[1]}
 
 
 def refresh_target(review: Review, counted_as: aggregates.CountedReview | None = None) -> None:
@@ -190,9 +236,8 @@ def submit_review(
     author, target: Platform | Requester, data: ReviewData, submission_key: str
 ) -> Review:
     """Publish a review. The same form sent twice (same submission key) returns the first."""
-    existing = db.session.scalar(
-        select(Review).where(Review.author_id == author.id, Review.submission_key == submission_key)
-    )
+    submitted = {"author_id": author.id, "submission_key": submission_key}
+    existing = db.session.scalar(_submitted_query(), submitted)
     if existing is not None:
         return existing
     check_daily_quota(author, "review", reviews_written_today(author))
@@ -209,11 +254,7 @@ def submit_review(
         with db.session.begin_nested():
             db.session.add(review)
     except IntegrityError:  # the same form, sent twice at the same moment
-        return db.session.scalar(
-            select(Review).where(
-                Review.author_id == author.id, Review.submission_key == submission_key
-            )
-        )
+        return db.session.scalar(_submitted_query(), submitted)
     _refresh_figures(review)
     reports.note_published(review)
     accounts.count_contribution(author, +1)
