@@ -3,9 +3,10 @@
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from community.accounts import service as accounts
 from community.accounts.models import User
@@ -160,14 +161,17 @@ def posts_on_page(thread: Thread, page: int) -> list[Post]:
     return list(db.session.scalars(query))
 
 
+@cache
+def _subscription_query():
+    return select(Subscription).where(
+        Subscription.user_id == bindparam("member"), Subscription.thread_id == bindparam("thread")
+    )
+
+
 def subscription_of(user, thread: Thread) -> Subscription | None:
     if not user.is_authenticated:
         return None
-    return db.session.scalar(
-        select(Subscription).where(
-            Subscription.user_id == user.id, Subscription.thread_id == thread.id
-        )
-    )
+    return db.session.scalar(_subscription_query(), {"member": user.id, "thread": thread.id})
 
 
 def history(user, post: Post) -> list[PostRevision]:
@@ -199,13 +203,22 @@ class ThreadData:
     requester_id: int | None = None  # linked requester
 
 
-def _posts_today(user) -> int:
-    since = utcnow() - timedelta(days=1)
-    return db.session.scalar(
+# The statements of every reply are built once and run with their values (bindparam):
+# building a statement costs SQLAlchemy about as much as running it.
+
+
+@cache
+def _posts_since_query():
+    return (
         select(func.count())
         .select_from(Post)
-        .where(Post.author_id == user.id, Post.created_at >= since)
+        .where(Post.author_id == bindparam("member"), Post.created_at >= bindparam("since"))
     )
+
+
+def _posts_today(user) -> int:
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(_posts_since_query(), {"member": user.id, "since": since})
 
 
 def _threads_today(user) -> int:
@@ -242,23 +255,44 @@ def _render(body: str, mentioned: list[User]) -> str:
     return render_markdown(MENTION.sub(link, body))
 
 
+@cache
+def _category_count_statement(with_last_post: bool):
+    categories = Category.__table__
+    values = {
+        "post_count": categories.c.post_count + bindparam("posts"),
+        "thread_count": categories.c.thread_count + bindparam("threads"),
+    }
+    if with_last_post:
+        values["last_post_at"] = bindparam("moment")
+    return update(categories).where(categories.c.id == bindparam("category")).values(**values)
+
+
 def _count_in_category(
     category_id: int | None, posts: int = 0, threads: int = 0, last_post_at=None
 ):
     """Category counters change in SQL (a category takes many writers at once). Caller commits."""
-    db.session.flush()
-    values = {
-        "post_count": Category.post_count + posts,
-        "thread_count": Category.thread_count + threads,
-    }
-    if last_post_at is not None:
-        values["last_post_at"] = last_post_at
-    db.session.execute(
-        update(Category)
-        .where(Category.id == category_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    values = {"category": category_id, "posts": posts, "threads": threads, "moment": last_post_at}
+    db.session.execute(_category_count_statement(last_post_at is not None), values)
+
+
+def _untold_condition():
+    """The followers of a thread not told of its new posts yet, but those told otherwise
+    (values: thread, told_otherwise)."""
+    return (
+        (Subscription.thread_id == bindparam("thread"))
+        & Subscription.told.is_(False)
+        & Subscription.user_id.not_in(bindparam("told_otherwise", expanding=True))
     )
+
+
+@cache
+def _untold_followers():
+    return select(Subscription.user_id).where(_untold_condition())
+
+
+@cache
+def _tell_followers_statement():
+    return update(Subscription).where(_untold_condition()).values(told=True)
 
 
 def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
@@ -294,15 +328,9 @@ def _add_post(author, thread: Thread, body: str, reply_to: Post | None = None) -
         post.id,
     )
     # Mentioned and quoted members have their own notice of this post.
-    untold = (
-        (Subscription.thread_id == thread.id)
-        & Subscription.told.is_(False)
-        & Subscription.user_id.not_in([author.id, *mentioned_ids, *quoted_ids])
-    )
-    notifications.notify_followers(
-        select(Subscription.user_id).where(untold), thread.id, post.id, author.id
-    )
-    db.session.execute(update(Subscription).where(untold).values(told=True))
+    untold = {"thread": thread.id, "told_otherwise": [author.id, *mentioned_ids, *quoted_ids]}
+    notifications.notify_followers(_untold_followers(), untold, thread.id, post.id, author.id)
+    db.session.execute(_tell_followers_statement(), untold)
     _subscribe(author, thread, read_up_to=post.number)
     accounts.count_contribution(author, +1)
     if post.number == 1:

@@ -1,7 +1,9 @@
 """Notifying members, listing and clearing their notifications."""
 
+from functools import cache
+
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import DateTime, Integer, bindparam, func, insert, literal, select, update
 
 from community.core.database import utcnow
 from community.core.errors import NotFound
@@ -36,18 +38,26 @@ def notify(
             )
 
 
-def notify_followers(followers, thread_id: int, post_id: int, actor_id: int) -> None:
-    """A new post: each follower in `followers` (a query of user ids, of the followers not told
-    yet) hears of it. One statement, however many follow. The caller commits."""
+@cache
+def _notify_statement(followers):
     query = followers.add_columns(
         literal(str(NotificationKind.REPLY)),
-        literal(actor_id),
-        literal(thread_id),
-        literal(post_id),
-        literal(utcnow()),
+        bindparam("actor", type_=Integer),
+        bindparam("new_in_thread", type_=Integer),
+        bindparam("new_post", type_=Integer),
+        bindparam("moment", type_=DateTime),
     )
     columns = ["user_id", "kind", "actor_id", "thread_id", "post_id", "created_at"]
-    db.session.execute(insert(Notification).from_select(columns, query))
+    return insert(Notification.__table__).from_select(columns, query)
+
+
+def notify_followers(followers, values: dict, thread_id: int, post_id: int, actor_id: int) -> None:
+    """A new post: each follower that `followers` selects (user ids of the followers not told
+    yet, a select built once, with its `values`) hears of it. One statement, however many
+    follow. The caller commits."""
+    moment = utcnow()
+    new = {"actor": actor_id, "new_in_thread": thread_id, "new_post": post_id, "moment": moment}
+    db.session.execute(_notify_statement(followers), {**values, **new})
 
 
 def unread_count(user) -> int:
