@@ -175,12 +175,16 @@ class WhooshBatch:
         self.writer = writer
 
     def upsert(self, documents: list[SearchDocument]) -> None:
+        # The old versions go first, then the new ones are added: update_document opens a
+        # searcher over every segment for each document (a fifth of a busy drain's time).
+        self.remove([document.key for document in documents])
         for document in documents:
-            self.writer.update_document(**index_fields(document))
+            self.writer.add_document(**index_fields(document))
 
     def remove(self, keys: list[str]) -> None:
-        for key in keys:
-            self.writer.delete_by_term("key", key)
+        with self.writer.searcher() as searcher:
+            for key in keys:
+                self.writer.delete_by_term("key", key, searcher=searcher)
 
 
 def index_fields(document: SearchDocument) -> dict:
