@@ -16,6 +16,7 @@ The machine's other work counts in every figure: timings taken on a busy machine
 import argparse
 import itertools
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -306,6 +307,7 @@ def main() -> None:
     finally:
         if arguments.database_url and not arguments.keep:
             drop_database(url)
+        shutil.rmtree(folder, ignore_errors=True)  # the corpus and its index
 
 
 if __name__ == "__main__":
