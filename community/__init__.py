@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from community.api.http import ApiAwareSessionInterface, api_locale, is_api_request
 from community.config import build_config, instance_path
-from community.core.database import init_database
+from community.core.database import ENGINE_OPTIONS, init_database
 from community.core.errors import DomainError, error_code
 from community.core.formatting import install_translations, register_filters
 from community.core.pagecache import init_page_cache
@@ -84,6 +84,7 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", ENGINE_OPTIONS)
     db.init_app(app)
     with app.app_context():
         init_database(app, db.engine)
