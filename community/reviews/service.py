@@ -75,20 +75,19 @@ def _written_since_query():
     return (
         select(func.count())
         .select_from(Review)
-        .where(Review.author_id == bindparam("author_id"), Review.created_at >= bindparam("since"))
+        .where(Review.author_id == bindparam("member"), Review.created_at >= bindparam("since"))
     )
 
 
 def reviews_written_today(user) -> int:
     since = utcnow() - timedelta(days=1)
-    return db.session.scalar(_written_since_query(), {"author_id": user.id, "since": since})
+    return db.session.scalar(_written_since_query(), {"member": user.id, "since": since})
 
 
 @cache
 def _submitted_query():
     return select(Review).where(
-        Review.author_id == bindparam("author_id"),
-        Review.submission_key == bindparam("submission_key"),
+        Review.author_id == bindparam("member"), Review.submission_key == bindparam("key")
     )
 
 
@@ -236,7 +235,7 @@ def submit_review(
     author, target: Platform | Requester, data: ReviewData, submission_key: str
 ) -> Review:
     """Publish a review. The same form sent twice (same submission key) returns the first."""
-    submitted = {"author_id": author.id, "submission_key": submission_key}
+    submitted = {"member": author.id, "key": submission_key}
     existing = db.session.scalar(_submitted_query(), submitted)
     if existing is not None:
         return existing
