@@ -397,6 +397,21 @@ class WriteChecks:
         db.session.rollback()
         return {"reviews": reviews, "posts": posts}
 
+    def settle(self, seconds: float = 120) -> float:
+        """Wait until the index has taken every write (the search outbox is empty), so that each
+        page is measured alone, not beside the indexing of the writes measured before it.
+        Returns the seconds waited."""
+        from community.extensions import db
+        from community.search import service as search
+
+        started = time.monotonic()
+        with self.app.app_context():
+            while search.pending() and time.monotonic() < started + seconds:
+                db.session.rollback()
+                time.sleep(0.2)
+            db.session.rollback()
+        return time.monotonic() - started
+
     def report(self, sent: dict[str, int]) -> list[str]:
         from datetime import datetime
 
@@ -410,11 +425,8 @@ class WriteChecks:
         from community.search import service as search
 
         lines = []
+        self.settle()
         with self.app.app_context():
-            deadline = time.monotonic() + 60
-            while search.pending() and time.monotonic() < deadline:
-                db.session.rollback()
-                time.sleep(0.5)
             waiting = search.pending()
             after = self._counts()
             for kind in ("reviews", "posts"):
