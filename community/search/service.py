@@ -240,7 +240,11 @@ def repair_index() -> None:
 
 
 def _repair() -> None:
-    """Start again from an empty index, queue everything, and apply it."""
+    """Start again from an empty index, queue everything, and apply it; unless the index
+    opens fine by now (another process was repairing it, or replacing a file being read)."""
+    if backend().is_usable():
+        drain()
+        return
     backend().reset()
     with write_transaction():  # reads every id, then writes: the lock first
         enqueue_everything()

@@ -23,6 +23,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stop
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import FilterCollector, TimeLimit
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import EmptyIndexError
 from whoosh.matching import ReadTooFar
 from whoosh.query import And, NumericRange, Or, Phrase, Term
 from whoosh.support.charset import accent_map
@@ -58,6 +59,7 @@ ANALYZER = (
     | StopFilter(stoplist=STOP_WORDS, minsize=1)
 )
 MIN_SEGMENT_SCORED = 500
+OPEN_ATTEMPTS = 10
 
 
 def _skip_to(self, targetid):
@@ -187,6 +189,19 @@ class WhooshBatch:
                 self.writer.delete_by_term("key", key, searcher=searcher)
 
 
+def open_existing(directory: Path):
+    """Open the index, or raise EmptyIndexError when there is none. A commit in another process
+    deletes the table of contents it replaces, which can happen between the moment this one is
+    listed and the moment it is read: then the newer one is read, as Whoosh's readers do."""
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return index.open_dir(str(directory))
+        except FileNotFoundError:
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
+
+
 def index_fields(document: SearchDocument) -> dict:
     fields = {
         "key": document.key,
@@ -215,12 +230,15 @@ class WhooshBackend:
 
     # Opening
 
-    def _open(self):
+    def _open(self, create: bool = True):
         if self._index is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            if not index.exists_in(str(self.directory)):
-                index.create_in(str(self.directory), build_schema())
-            opened = index.open_dir(str(self.directory))
+            try:
+                opened = open_existing(self.directory)
+            except EmptyIndexError:
+                if not create:
+                    raise
+                opened = index.create_in(str(self.directory), build_schema())
             if opened.schema.names() != build_schema().names():
                 raise IndexUnavailable("the index was built with another schema")
             self._index = opened
@@ -228,11 +246,11 @@ class WhooshBackend:
 
     def is_usable(self) -> bool:
         try:
-            if not index.exists_in(str(self.directory)):
-                return False
-            with self._open().searcher() as searcher:
+            with self._open(create=False).searcher() as searcher:
                 searcher.doc_count()
             return True
+        except EmptyIndexError:
+            return False
         except Exception:  # a broken index raises many kinds of errors; it is rebuilt either way
             log.exception("The search index at %s cannot be opened", self.directory)
             return False

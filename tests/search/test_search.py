@@ -206,6 +206,50 @@ def test_a_broken_index_is_rebuilt_not_an_error_page(search_backend, app, client
     assert "Survives corruption" in client.get("/search?q=salamander").get_data(as_text=True)
 
 
+@WHOOSH_ONLY
+def test_a_table_of_contents_replaced_while_it_is_opened_is_read_again(
+    search_backend, monkeypatch
+):
+    """Another process's commit deletes the table of contents this one has just listed."""
+    from community.search import whoosh_backend
+
+    thread = make_thread(title="Opened mid-commit", body="cormorant")
+    search.drain()
+    engine = search.backend()
+    engine._close_searcher()
+    engine._index = None
+    open_dir = whoosh_backend.index.open_dir
+    failures = iter([FileNotFoundError("_MAIN_2.toc")])
+
+    def open_dir_during_a_commit(*args, **kwargs):
+        for failure in failures:
+            raise failure
+        return open_dir(*args, **kwargs)
+
+    monkeypatch.setattr(whoosh_backend.index, "open_dir", open_dir_during_a_commit)
+    assert keys_for("cormorant") == [f"thread:{thread.id}"]
+
+
+def test_an_index_that_failed_once_is_not_thrown_away(search_backend, client, monkeypatch):
+    thread = make_thread(title="Passing trouble", body="sandpiper")
+    search.drain()
+    engine = search.backend()
+    search_once_broken = iter([search.IndexUnavailable("a file replaced while read")])
+    answer = engine.search
+
+    def search_that_fails_once(request):
+        for failure in search_once_broken:
+            raise failure
+        return answer(request)
+
+    resets = []
+    monkeypatch.setattr(engine, "search", search_that_fails_once)
+    monkeypatch.setattr(engine, "reset", lambda: resets.append(True))
+    assert client.get("/search?q=sandpiper").status_code == 200
+    assert resets == []
+    assert keys_for("sandpiper") == [f"thread:{thread.id}"]
+
+
 def test_a_busy_index_keeps_changes_in_the_outbox_until_the_next_drain(search_backend, app):
     thread = make_thread(title="Held back by a lock", body="kingfisher")
     with index_held_elsewhere(app, search_backend):
