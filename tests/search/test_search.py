@@ -207,9 +207,7 @@ def test_a_broken_index_is_rebuilt_not_an_error_page(search_backend, app, client
 
 
 @WHOOSH_ONLY
-def test_a_table_of_contents_replaced_while_it_is_opened_is_read_again(
-    search_backend, monkeypatch
-):
+def test_a_table_of_contents_replaced_while_it_is_opened_is_read_again(search_backend, monkeypatch):
     """Another process's commit deletes the table of contents this one has just listed."""
     from community.search import whoosh_backend
 
