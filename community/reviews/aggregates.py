@@ -12,6 +12,7 @@ it touches.
 Pages read the stored figures and never recompute them.
 """
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,49 @@ def counted(review: Review) -> CountedReview:
     return CountedReview(*(getattr(review, name) for name in CountedReview.__dataclass_fields__))
 
 
+class Histogram:
+    """How many times each integer value occurs, as the flat list [value, count, value, count,
+    ...] sorted by value that the tallies store: changed in place by bisection, never sorted
+    again nor converted (a big requester's holds thousands of values)."""
+
+    __slots__ = ("flat",)
+
+    def __init__(self, flat: list[int] | None = None):
+        self.flat = flat if flat is not None else []
+
+    @classmethod
+    def of(cls, counts: Counter) -> "Histogram":
+        return cls([number for pair in sorted(counts.items()) if pair[1] for number in pair])
+
+    def add(self, value: int, sign: int = 1) -> None:
+        flat = self.flat
+        values = flat[0::2]
+        index = bisect_left(values, value)
+        if index < len(values) and values[index] == value:
+            count = flat[2 * index + 1] + sign
+            if count:
+                flat[2 * index + 1] = count
+            else:
+                del flat[2 * index : 2 * index + 2]
+        else:
+            flat[2 * index : 2 * index] = [value, sign]
+
+    def pairs(self):
+        return zip(self.flat[0::2], self.flat[1::2], strict=True)
+
+    def total(self) -> int:
+        return sum(self.flat[1::2])
+
+    def __bool__(self) -> bool:
+        return bool(self.flat)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Histogram) and self.flat == other.flat
+
+    def __repr__(self) -> str:
+        return f"Histogram({self.flat})"
+
+
 @dataclass
 class Tally:
     """What the figures of a set of reviews are computed from. `add(row, -1)` takes one out."""
@@ -66,17 +110,17 @@ class Tally:
     reviewers: int = 0
     score_sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SCORES, 0))
     dists: dict[str, list[int]] = field(default_factory=lambda: {s: [0] * 5 for s in SCORES})
-    hourly: dict[str, Counter] = field(default_factory=dict)  # currency -> {hourly: count}
+    hourly: dict[str, Histogram] = field(default_factory=dict)  # currency -> hourly pays
     received: Counter = field(default_factory=Counter)  # currency -> minor units received
     minutes: Counter = field(default_factory=Counter)  # currency -> minutes of those
     with_outcome: int = 0
     rejected: int = 0
     never_paid: int = 0
-    days_to_paid: Counter = field(default_factory=Counter)
+    days_to_paid: Histogram = field(default_factory=Histogram)
     below: list[int] = field(default_factory=lambda: [0, 0])  # [answered, yes]
     honest: list[int] = field(default_factory=lambda: [0, 0])
     again: list[int] = field(default_factory=lambda: [0, 0])
-    usd_hourly: Counter = field(default_factory=Counter)
+    usd_hourly: Histogram = field(default_factory=Histogram)
 
     def add(self, row: CountedReview, sign: int = 1) -> None:
         self.reviewers += sign
@@ -87,8 +131,8 @@ class Tally:
         got = pay.received(row.outcome, row.reward_minor, row.bonus_minor)
         if row.hourly_minor is not None and got is not None and row.minutes:
             currency = row.currency or ""
-            values = self.hourly.setdefault(currency, Counter())
-            _count(values, row.hourly_minor, sign)
+            values = self.hourly.setdefault(currency, Histogram())
+            values.add(row.hourly_minor, sign)
             if not values:
                 del self.hourly[currency]
             self.received[currency] += sign * got
@@ -98,7 +142,7 @@ class Tally:
             self.rejected += sign * (row.outcome == Outcome.REJECTED)
             self.never_paid += sign * (row.outcome == Outcome.NEVER_PAID)
         if row.days_to_paid is not None:
-            _count(self.days_to_paid, row.days_to_paid, sign)
+            self.days_to_paid.add(row.days_to_paid, sign)
         for pair, answer in (
             (self.below, row.below_minimum_wage),
             (self.honest, row.estimate_honest),
@@ -108,64 +152,46 @@ class Tally:
                 pair[0] += sign
                 pair[1] += sign * bool(answer)
         if row.hourly_usd_cents is not None:
-            _count(self.usd_hourly, row.hourly_usd_cents, sign)
+            self.usd_hourly.add(row.hourly_usd_cents, sign)
 
     def to_json(self) -> dict:
-        """JSON-ready: histograms as flat sorted [value, count, ...] lists."""
+        """JSON-ready: histograms as their flat lists."""
         return {
             "reviewers": self.reviewers,
             "score_sums": self.score_sums,
             "dists": self.dists,
-            "hourly": {currency: _flat(values) for currency, values in self.hourly.items()},
+            "hourly": {currency: values.flat for currency, values in self.hourly.items()},
             "received": {currency: amount for currency, amount in self.received.items() if amount},
             "minutes": {currency: amount for currency, amount in self.minutes.items() if amount},
             "with_outcome": self.with_outcome,
             "rejected": self.rejected,
             "never_paid": self.never_paid,
-            "days_to_paid": _flat(self.days_to_paid),
+            "days_to_paid": self.days_to_paid.flat,
             "below": self.below,
             "honest": self.honest,
             "again": self.again,
-            "usd_hourly": _flat(self.usd_hourly),
+            "usd_hourly": self.usd_hourly.flat,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> "Tally":
+        """Copies what it changes: the lists of `data` stay as the database holds them."""
         return cls(
             reviewers=data["reviewers"],
             score_sums=dict(data["score_sums"]),
             dists={name: list(counts) for name, counts in data["dists"].items()},
-            hourly={currency: _counter(pairs) for currency, pairs in data["hourly"].items()},
+            hourly={currency: Histogram(list(flat)) for currency, flat in data["hourly"].items()},
             received=Counter(data["received"]),
             minutes=Counter(data["minutes"]),
             with_outcome=data["with_outcome"],
             rejected=data["rejected"],
             never_paid=data["never_paid"],
-            days_to_paid=_counter(data["days_to_paid"]),
+            days_to_paid=Histogram(list(data["days_to_paid"])),
             below=list(data["below"]),
             honest=list(data["honest"]),
             again=list(data["again"]),
-            usd_hourly=_counter(data["usd_hourly"]),
+            usd_hourly=Histogram(list(data["usd_hourly"])),
         )
-
-
-def _count(counter: Counter, value: int, sign: int) -> None:
-    counter[value] += sign
-    if not counter[value]:
-        del counter[value]
-
-
-def _pairs(counter: Counter) -> list[tuple[int, int]]:
-    return sorted(counter.items())  # _count leaves no zero behind
-
-
-def _flat(counter: Counter) -> list[int]:
-    """A histogram for JSON: [value, count, value, count, ...] (one list decodes fast)."""
-    return [number for pair in _pairs(counter) for number in pair]
-
-
-def _counter(flat: list[int]) -> Counter:
-    return Counter(dict(zip(flat[::2], flat[1::2], strict=True)))
 
 
 def tally_of(rows) -> Tally:
@@ -178,12 +204,12 @@ def tally_of(rows) -> Tally:
 # Figures from a tally
 
 
-def _values_at(histogram: list[tuple[int, int]], indices: list[int]) -> list[int]:
-    """The values at `indices` (ascending) of the sorted values a histogram [(value, count), ...]
-    stands for, in one pass (a big requester's histogram holds thousands of values)."""
+def _values_at(histogram: Histogram, indices: list[int]) -> list[int]:
+    """The values at `indices` (ascending) of the sorted values a histogram stands for, in one
+    pass (a big requester's histogram holds thousands of values)."""
     found, seen, wanted = [], 0, iter(indices)
     index = next(wanted, None)
-    for value, amount in histogram:
+    for value, amount in histogram.pairs():
         seen += amount
         while index is not None and index < seen:
             found.append(value)
@@ -193,7 +219,7 @@ def _values_at(histogram: list[tuple[int, int]], indices: list[int]) -> list[int
     raise IndexError(index)
 
 
-def _median(histogram: list[tuple[int, int]], count: int):
+def _median(histogram: Histogram, count: int):
     """statistics.median of the values."""
     if count % 2:
         return _values_at(histogram, [count // 2])[0]
@@ -201,10 +227,10 @@ def _median(histogram: list[tuple[int, int]], count: int):
     return (low + high) / 2
 
 
-def _quartiles(histogram: list[tuple[int, int]], count: int) -> tuple[int, int, int]:
+def _quartiles(histogram: Histogram, count: int) -> tuple[int, int, int]:
     """statistics.quantiles(n=4, method="inclusive"), rounded; one value is its own quartiles."""
     if count == 1:
-        value = histogram[0][0]
+        value = histogram.flat[0]
         return value, value, value
     last = count - 1
     cuts = [divmod(i * last, 4) for i in range(1, 4)]
@@ -229,8 +255,8 @@ def figures_of(tally: Tally) -> dict:
     }
     hourly = {}
     for currency in sorted(tally.hourly):
-        histogram = _pairs(tally.hourly[currency])
-        count = sum(amount for _value, amount in histogram)
+        histogram = tally.hourly[currency]
+        count = histogram.total()
         q1, median, q3 = _quartiles(histogram, count)
         hourly[currency] = {
             "n": count,
@@ -240,8 +266,8 @@ def figures_of(tally: Tally) -> dict:
             "pooled": pay.pooled_hourly(tally.received[currency], tally.minutes[currency]),
             "total_minutes": tally.minutes[currency],
         }
-    days = _pairs(tally.days_to_paid)
-    days_count = sum(amount for _value, amount in days)
+    days = tally.days_to_paid
+    days_count = days.total()
     return {
         "reviewers": n,
         "scores": scores,
@@ -353,8 +379,8 @@ def figures_values(everything: Tally, recent: Tally, latest: datetime | None, no
     """The stored columns of a target, from the tallies of its counted reviews."""
     config = current_app.config
     all_figures = figures_of(everything)
-    usd = _pairs(everything.usd_hourly)
-    usd_count = sum(amount for _value, amount in usd)
+    usd = everything.usd_hourly
+    usd_count = usd.total()
     return {
         "reviewer_count": everything.reviewers,
         "ranking_score": _ranking(
@@ -558,23 +584,23 @@ def _month_of(moment: datetime) -> date:
     return moment.date().replace(day=1)
 
 
-def monthly_hourly_usd(rows: Iterable[CountedReview]) -> dict[date, Counter]:
+def monthly_hourly_usd(rows: Iterable[CountedReview]) -> dict[date, Histogram]:
     """{first day of a month: histogram of the hourly pays in US cents}, by the month each
     counted review that gives one was written."""
     by_month: dict[date, Counter] = defaultdict(Counter)
     for row in rows:
         if row.hourly_usd_cents is not None:
             by_month[_month_of(row.created_at)][row.hourly_usd_cents] += 1
-    return dict(sorted(by_month.items()))
+    return {month: Histogram.of(counts) for month, counts in sorted(by_month.items())}
 
 
-def month_values(counts: Counter) -> dict:
+def month_values(counts: Histogram) -> dict:
     """The stored columns of a month, from the histogram of its hourly pays."""
-    reviewers = sum(counts.values())
+    reviewers = counts.total()
     return {
         "reviewers": reviewers,
-        "median_hourly_usd_cents": round(_median(_pairs(counts), reviewers)),
-        "hourly_counts": _flat(counts),
+        "median_hourly_usd_cents": round(_median(counts, reviewers)),
+        "hourly_counts": counts.flat,
     }
 
 
@@ -598,10 +624,11 @@ def _move_pay_months(
         row = stored.get(month)
         counts = _kept_counts(row)
         if counts is not None:
-            counts.update(move)
-        if counts is None or min(counts.values(), default=0) < 0:
+            for value, sign in move.items():
+                counts.add(value, sign)
+        if counts is None or min(counts.flat[1::2], default=0) < 0:
             counts = _month_counts(target, month)
-        _store_month(target, month, row, +counts)
+        _store_month(target, month, row, counts)
 
 
 @cache
@@ -612,16 +639,16 @@ def _months_query(kind: str):
     )
 
 
-def _kept_counts(row: PayMonth | None) -> Counter | None:
-    """The histogram a stored month keeps, or None when there is none to trust."""
+def _kept_counts(row: PayMonth | None) -> Histogram | None:
+    """The histogram a stored month keeps (a copy), or None when there is none to trust."""
     if row is None:
-        return Counter()
+        return Histogram()
     if row.hourly_counts is None or sum(row.hourly_counts[1::2]) != row.reviewers:
         return None
-    return _counter(row.hourly_counts)
+    return Histogram(list(row.hourly_counts))
 
 
-def _month_counts(target: Platform | Requester, month: date) -> Counter:
+def _month_counts(target: Platform | Requester, month: date) -> Histogram:
     """The month's histogram from its counted reviews."""
     query = select(Review.hourly_usd_cents).where(
         Review.is_current.is_(True),
@@ -629,7 +656,7 @@ def _month_counts(target: Platform | Requester, month: date) -> Counter:
         Review.created_at >= datetime.combine(month, datetime.min.time()),
         Review.created_at < datetime.combine(month_shift(month, 1), datetime.min.time()),
     )
-    return Counter(db.session.scalars(_of_target(query, target)))
+    return Histogram.of(Counter(db.session.scalars(_of_target(query, target))))
 
 
 def _owned_by(target: Platform | Requester):
@@ -639,7 +666,7 @@ def _owned_by(target: Platform | Requester):
 
 
 def _store_month(
-    target: Platform | Requester, month: date, row: PayMonth | None, counts: Counter
+    target: Platform | Requester, month: date, row: PayMonth | None, counts: Histogram
 ) -> None:
     if not counts:
         if row is not None:
@@ -656,12 +683,12 @@ def _store_month(
         setattr(row, name, value)
 
 
-def _store_pay_months(target: Platform | Requester, series: dict[date, Counter]) -> None:
+def _store_pay_months(target: Platform | Requester, series: dict[date, Histogram]) -> None:
     stored = {
         row.month: row for row in db.session.scalars(select(PayMonth).where(_owned_by(target)))
     }
     for month in stored.keys() | series.keys():
-        _store_month(target, month, stored.get(month), series.get(month, Counter()))
+        _store_month(target, month, stored.get(month), series.get(month, Histogram()))
 
 
 def pay_series(target: Platform | Requester, months: int = 12) -> list[PayMonth]:

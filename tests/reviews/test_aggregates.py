@@ -12,6 +12,7 @@ from community.reviews import aggregates
 from community.reviews import service as reviews
 from community.reviews.aggregates import (
     CountedReview,
+    Histogram,
     month_shift,
     month_values,
     monthly_hourly_usd,
@@ -365,14 +366,14 @@ def test_monthly_hourly_usd_takes_the_median_of_each_month():
     ]
     series = monthly_hourly_usd(rows)
     assert series == {
-        date(2026, 3, 1): Counter({100: 1, 300: 1}),
-        date(2026, 4, 1): Counter({250: 1, 350: 1}),
+        date(2026, 3, 1): Histogram([100, 1, 300, 1]),
+        date(2026, 4, 1): Histogram([250, 1, 350, 1]),
     }
     assert [month_values(counts)["median_hourly_usd_cents"] for counts in series.values()] == [
         200,
         300,
     ]
-    assert month_values(Counter({120: 2, 500: 1})) == {
+    assert month_values(Histogram.of(Counter({500: 1, 120: 2}))) == {
         "reviewers": 3,
         "median_hourly_usd_cents": 120,
         "hourly_counts": [120, 2, 500, 1],
@@ -384,13 +385,29 @@ def test_medians_and_quartiles_of_histograms_are_those_of_the_values():
     import random
     import statistics
 
-    from community.reviews.aggregates import _median, _pairs, _quartiles
+    from community.reviews.aggregates import _median, _quartiles
 
     rng = random.Random(8)
     for _ in range(2000):
         values = [rng.randint(0, rng.choice([3, 30, 3000])) for _ in range(rng.randint(1, 40))]
-        histogram, count = _pairs(Counter(values)), len(values)
+        histogram, count = Histogram.of(Counter(values)), len(values)
         assert _median(histogram, count) == statistics.median(values)
         if count > 1:
             expected = statistics.quantiles(values, n=4, method="inclusive")
             assert _quartiles(histogram, count) == tuple(round(value) for value in expected)
+
+
+def test_a_histogram_changed_value_by_value_is_the_histogram_of_the_values():
+    import random
+
+    rng = random.Random(3)
+    for _ in range(300):
+        histogram, counts = Histogram(), Counter()
+        for _ in range(rng.randint(0, 60)):
+            value = rng.randint(0, rng.choice([3, 300]))
+            sign = -1 if counts[value] > 0 and rng.random() < 0.4 else 1
+            histogram.add(value, sign)
+            counts[value] += sign
+        assert histogram == Histogram.of(counts)
+        assert histogram.total() == counts.total()
+        assert bool(histogram) == any(counts.values())
