@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# What the tests and the bench install beside the site: one installation serves both.
+TOOL_EXTRAS = "dev,postgres,redis"
 
 
 def say(message: str) -> None:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from _setup import BIN, PYTHON, ROOT, say, setup
+from _setup import BIN, PYTHON, ROOT, TOOL_EXTRAS, say, setup
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"  # rate limits on Redis: tests/core/test_redis_limits.py
@@ -134,7 +134,7 @@ def start_postgres_pass(url: str, pytest: str, basetemp: Path, log: Path) -> sub
 
 
 def main() -> None:
-    setup("dev,postgres,redis")
+    setup(TOOL_EXTRAS)
     ensure_chromium()
     ensure_axe()
     ensure_redis()

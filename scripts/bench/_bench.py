@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
 
-from _setup import PYTHON, ROOT, VENV, setup  # noqa: E402
+from _setup import PYTHON, ROOT, TOOL_EXTRAS, VENV, setup  # noqa: E402
 
 DEFAULT_INSTANCE = ROOT / "instance" / "bench"  # instance/ is ignored by git
 MANIFEST = "bench.json"
@@ -18,10 +18,10 @@ POSTGRES_PREFIX = "taskopticon_bench_"
 
 
 def enter_venv() -> None:
-    """Set up .venv as scripts/test.py does (with psycopg), then run this script inside it."""
+    """Set up .venv as scripts/test.py does, then run this script inside it."""
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
-    setup("dev,postgres")  # the extras of scripts/test.py: one installation serves both
+    setup(TOOL_EXTRAS)
     script = str(Path(sys.argv[0]).resolve())
     os.execv(str(PYTHON), [str(PYTHON), script, *sys.argv[1:]])  # nosec B606 # this script again
 
