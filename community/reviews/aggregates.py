@@ -301,21 +301,6 @@ def ranking_score(
 
 
 # Reading reviews
-
-
-def _of_target(query, target: Platform | Requester):
-    if isinstance(target, Requester):
-        return query.where(Review.requester_id == target.id)
-    return query.where(Review.platform_id == target.id, Review.requester_id.is_(None))
-
-
-def counted_reviews_of(target: Platform | Requester) -> list[CountedReview]:
-    query = select(*COUNTED_COLUMNS).where(
-        Review.is_current.is_(True), Review.visibility == Visibility.VISIBLE
-    )
-    return [CountedReview(*row) for row in db.session.execute(_of_target(query, target))]
-
-
 # The statements of every review write are built once per kind of target and run with their
 # values (bindparam): building a select of the review's columns costs more than running it.
 
@@ -329,6 +314,21 @@ def _of_kind(kind: str):
     if kind == "requester":
         return Review.requester_id == bindparam("target")
     return (Review.platform_id == bindparam("target")) & Review.requester_id.is_(None)
+
+
+def _owned_by(model, kind: str):
+    """The rows of one target of this kind in a table kept per target (bind `target`)."""
+    owner = model.requester_id if kind == "requester" else model.platform_id
+    return owner == bindparam("target")
+
+
+def counted_reviews_of(target: Platform | Requester) -> list[CountedReview]:
+    query = select(*COUNTED_COLUMNS).where(
+        _of_kind(_kind(target)),
+        Review.is_current.is_(True),
+        Review.visibility == Visibility.VISIBLE,
+    )
+    return [CountedReview(*row) for row in db.session.execute(query, {"target": target.id})]
 
 
 @cache
@@ -366,8 +366,7 @@ def _latest_counted(target: Platform | Requester) -> datetime | None:
 
 @cache
 def _tally_query(kind: str):
-    owner = ReviewTally.requester_id if kind == "requester" else ReviewTally.platform_id
-    query = select(ReviewTally).where(owner == bindparam("target"))
+    query = select(ReviewTally).where(_owned_by(ReviewTally, kind))
     return query.execution_options(populate_existing=True)
 
 
@@ -633,9 +632,8 @@ def _move_pay_months(
 
 @cache
 def _months_query(kind: str):
-    owner = PayMonth.requester_id if kind == "requester" else PayMonth.platform_id
     return select(PayMonth).where(
-        owner == bindparam("target"), PayMonth.month.in_(bindparam("months", expanding=True))
+        _owned_by(PayMonth, kind), PayMonth.month.in_(bindparam("months", expanding=True))
     )
 
 
@@ -651,18 +649,13 @@ def _kept_counts(row: PayMonth | None) -> Histogram | None:
 def _month_counts(target: Platform | Requester, month: date) -> Histogram:
     """The month's histogram from its counted reviews."""
     query = select(Review.hourly_usd_cents).where(
+        _of_kind(_kind(target)),
         Review.is_current.is_(True),
         Review.hourly_usd_cents.is_not(None),
         Review.created_at >= datetime.combine(month, datetime.min.time()),
         Review.created_at < datetime.combine(month_shift(month, 1), datetime.min.time()),
     )
-    return Histogram.of(Counter(db.session.scalars(_of_target(query, target))))
-
-
-def _owned_by(target: Platform | Requester):
-    if isinstance(target, Requester):
-        return PayMonth.requester_id == target.id
-    return PayMonth.platform_id == target.id
+    return Histogram.of(Counter(db.session.scalars(query, {"target": target.id})))
 
 
 def _store_month(
@@ -684,9 +677,8 @@ def _store_month(
 
 
 def _store_pay_months(target: Platform | Requester, series: dict[date, Histogram]) -> None:
-    stored = {
-        row.month: row for row in db.session.scalars(select(PayMonth).where(_owned_by(target)))
-    }
+    query = select(PayMonth).where(_owned_by(PayMonth, _kind(target)))
+    stored = {row.month: row for row in db.session.scalars(query, {"target": target.id})}
     for month in stored.keys() | series.keys():
         _store_month(target, month, stored.get(month), series.get(month, Histogram()))
 
@@ -694,9 +686,10 @@ def _store_pay_months(target: Platform | Requester, series: dict[date, Histogram
 def pay_series(target: Platform | Requester, months: int = 12) -> list[PayMonth]:
     """The stored months of the `months` calendar months that end with the latest month a
     review gave an hourly pay, oldest first."""
+    query = select(PayMonth).where(_owned_by(PayMonth, _kind(target)))
     latest = list(
         db.session.scalars(
-            select(PayMonth).where(_owned_by(target)).order_by(PayMonth.month.desc()).limit(months)
+            query.order_by(PayMonth.month.desc()).limit(months), {"target": target.id}
         )
     )
     if not latest:
