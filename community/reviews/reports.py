@@ -32,18 +32,12 @@ def refresh_payment_report(platform_id: int, author_id: int | None) -> None:
             Review.visibility == Visibility.VISIBLE,
         )
     ).one()
-    report = db.session.scalar(
-        select(PaymentReport).where(
-            PaymentReport.platform_id == platform_id, PaymentReport.author_id == author_id
-        )
-    )
+    report = _stored_report(platform_id, author_id)
     if last_told is None:
         if report is not None:
             db.session.delete(report)
         return
-    if report is None:
-        report = PaymentReport(platform_id=platform_id, author_id=author_id)
-        db.session.add(report)
+    report = report or _new_report(platform_id, author_id)
     report.last_told_at, report.last_never_paid_at = last_told, last_never_paid
 
 
@@ -55,6 +49,16 @@ def _report_query():  # built once: run by every review write
     )
 
 
+def _stored_report(platform_id: int, author_id: int) -> PaymentReport | None:
+    return db.session.scalar(_report_query(), {"platform": platform_id, "member": author_id})
+
+
+def _new_report(platform_id: int, author_id: int) -> PaymentReport:
+    report = PaymentReport(platform_id=platform_id, author_id=author_id)
+    db.session.add(report)
+    return report
+
+
 def note_published(review: Review) -> None:
     """A review just published is its member's newest on the platform: what they say about being
     paid moves to it, without rereading their reviews. The caller commits."""
@@ -63,11 +67,9 @@ def note_published(review: Review) -> None:
     if review.visibility != Visibility.VISIBLE:
         refresh_payment_report(review.platform_id, review.author_id)
         return
-    values = {"platform": review.platform_id, "member": review.author_id}
-    report = db.session.scalar(_report_query(), values)
-    if report is None:
-        report = PaymentReport(platform_id=review.platform_id, author_id=review.author_id)
-        db.session.add(report)
+    report = _stored_report(review.platform_id, review.author_id) or _new_report(
+        review.platform_id, review.author_id
+    )
     report.last_told_at = _later(report.last_told_at, review.created_at)
     if review.outcome == Outcome.NEVER_PAID:
         report.last_never_paid_at = _later(report.last_never_paid_at, review.created_at)
