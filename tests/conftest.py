@@ -332,10 +332,18 @@ def login(client, username: str, password: str = PASSWORD, remember: bool = Fals
     return client.post("/login", data=data)
 
 
+CSRF_FIELD = re.compile(r'(name="csrf_token" (?:type="hidden" )?value=)"([^"]+)"')
+
+
 def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    match = CSRF_FIELD.search(html)
     assert match, "no CSRF token in the page"
-    return match.group(1)
+    return match.group(2)
+
+
+def without_csrf_tokens(html: str) -> str:
+    """A member's CSRF token carries the second it was made: two pages may differ by it alone."""
+    return CSRF_FIELD.sub(r'\1""', html)
 
 
 def make_thread(
