@@ -259,6 +259,15 @@ REVIEW_FORM = {
     "body": "Paid within two days as promised, clear instructions. Marker MARKER for the bench.",
 }
 REPLY_FORM = {"body": "Same here: rejected without explanation last week. Marker MARKER."}
+# The minimal form post of scripts/bench/ceiling: the reply's text, no member, no token.
+WRITE_CEILING = Endpoint(
+    "ceiling: minimal form post",
+    ["/write"],
+    "POST",
+    "write",
+    form=urllib.parse.urlencode(REPLY_FORM),
+    members=[{"cookie": "", "token": ""}],  # nosec B105 # no session: an empty CSRF token
+)
 
 
 def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoint]:
@@ -324,8 +333,7 @@ def endpoints(manifest: dict, writers: list[dict], reader: dict) -> list[Endpoin
     ]
 
 
-def verdict(result: Result, ceiling: float) -> str:
-    share = result.rps / ceiling
+def verdict(result: Result, share: float) -> str:
     name = result.endpoint.name
     if result.endpoint.target == "write":
         return "ok" if result.p95 <= 60 else "p95 > 60 ms"
@@ -343,15 +351,17 @@ def verdict(result: Result, ceiling: float) -> str:
     return ", ".join(problems) or "ok"
 
 
-def table(results: list[Result], ceiling: float) -> str:
+def table(results: list[Result], ceilings: dict[str, float]) -> str:
+    """`ceilings`: requests/s of the minimal page ("read") and of the minimal write ("write")."""
     lines = [
         "| page | req/s | p50 ms | p95 ms | p99 ms | of ceiling | errors | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
+        share = r.rps / ceilings["write" if r.endpoint.target == "write" else "read"]
         lines.append(
             f"| {r.endpoint.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | "
-            f"{r.rps / ceiling:.0%} | {r.errors} | {verdict(r, ceiling)} |"
+            f"{share:.0%} | {r.errors} | {verdict(r, share)} |"
         )
     return "\n".join(lines)
 
