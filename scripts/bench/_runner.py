@@ -423,7 +423,7 @@ class WriteChecks:
         return time.monotonic() - started
 
     def report(self, sent: dict[str, int]) -> list[str]:
-        from datetime import datetime
+        from datetime import timedelta
 
         from sqlalchemy import select
 
@@ -431,7 +431,7 @@ class WriteChecks:
         from community.extensions import db
         from community.forum.models import Post
         from community.reviews import aggregates
-        from community.reviews.models import Review
+        from community.reviews.models import Review, ReviewTally
         from community.search import service as search
 
         lines = []
@@ -448,8 +448,14 @@ class WriteChecks:
                 )
             requester = db.session.get(Requester, self.manifest["biggest_requester"]["id"])
             stored = _figures(requester)
-            computed_at = datetime.fromisoformat(requester.stats["computed_at"])
-            aggregates.refresh(requester, computed_at)
+            # Recounted as of the moment the figures were stored: the tally keeps the start of
+            # its recent window to the microsecond (`computed_at` is kept to the second, which
+            # once moved a review at the window's edge into the recount).
+            tally = db.session.scalar(
+                select(ReviewTally).where(ReviewTally.requester_id == requester.id)
+            )
+            stored_at = tally.recent_since + timedelta(days=requester.stats["recent_days"])
+            aggregates.refresh(requester, stored_at)
             db.session.flush()
             recount = _figures(requester)
             db.session.rollback()
