@@ -75,6 +75,8 @@ class Histogram:
         return cls([number for pair in sorted(counts.items()) if pair[1] for number in pair])
 
     def add(self, value: int, sign: int = 1) -> None:
+        if not sign:  # a review moved within its month and value: nothing to keep
+            return
         flat = self.flat
         values = flat[0::2]
         index = bisect_left(values, value)

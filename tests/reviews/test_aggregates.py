@@ -411,3 +411,9 @@ def test_a_histogram_changed_value_by_value_is_the_histogram_of_the_values():
         assert histogram == Histogram.of(counts)
         assert histogram.total() == counts.total()
         assert bool(histogram) == any(counts.values())
+
+
+def test_a_change_of_nothing_leaves_no_value_behind():
+    histogram = Histogram([120, 2])
+    histogram.add(500, 0)
+    assert histogram == Histogram([120, 2])
